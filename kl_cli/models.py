@@ -1,0 +1,204 @@
+"""The knowledge base as frozen dataclasses: the schema in code. Stdlib only, no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Lang = Literal["da", "en"]
+LANGS: tuple[Lang, ...] = ("da", "en")
+Confidence = Literal["high", "medium", "low"]
+Relation = Literal["elects", "advises", "sets_up", "member_of", "decides"]
+ActorKind = Literal["body", "actor"]
+
+SCHEMA_VERSION = 1
+SUPPORTED_SCHEMA_VERSIONS = (1,)
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """One text in both languages."""
+
+    da: str
+    en: str
+
+    def get(self, lang: Lang) -> str:
+        return self.da if lang == "da" else self.en
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where facts come from: the seed page or a public URL."""
+
+    id: str
+    title: Text
+    url: str | None = None
+    note: Text | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """A text with its provenance: source ids, and period/confidence where they matter."""
+
+    text: Text
+    sources: tuple[str, ...]
+    period: str | None = None
+    confidence: Confidence | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NamedFact:
+    """A fact that can be addressed by id (a general fact about KL)."""
+
+    id: str
+    text: Text
+    sources: tuple[str, ...]
+    period: str | None = None
+    confidence: Confidence | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    """A number that holds for a period (a count is never shown as current)."""
+
+    label: Text
+    value: int
+    period: str
+    sources: tuple[str, ...]
+    confidence: Confidence | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A part of a body, such as one of the five KKR with its municipality count."""
+
+    id: str
+    name: Text
+    municipalities: int
+    sources: tuple[str, ...]
+    period: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    """One of KL's three organisational values (seed text, word for word in Danish)."""
+
+    id: str
+    number: int
+    title: Text
+    statement: tuple[Text, ...]
+    list_heading: Text
+    items: tuple[Text, ...]
+    behaviour_heading: Text
+    behaviours: tuple[Text, ...]
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """A political body of KL. Absent fields mean the sources do not say."""
+
+    id: str
+    name: Text
+    role: Fact
+    aliases: tuple[str, ...] = ()
+    composition: Fact | None = None
+    election: Fact | None = None
+    meetings: Fact | None = None
+    term: Fact | None = None
+    paragraphs: tuple[str, ...] = ()
+    counts: tuple[Count, ...] = ()
+    units: tuple[Unit, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A statute paragraph (or a statute topic such as the kontingent), addressable by id."""
+
+    id: str
+    label: str
+    title: Text
+    facts: tuple[Fact, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Amendment:
+    """The rule for changing the statutes: a fraction of the voting delegates."""
+
+    rule: Fact
+    numerator: int
+    denominator: int
+    caveat: Fact
+
+
+@dataclass(frozen=True, slots=True)
+class DelegateRule:
+    """§ 4: one voting delegate per started block of inhabitants, capped by council seats."""
+
+    rule: Fact
+    inhabitants_per_delegate: int
+    cap: Fact
+    example: Fact | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Statutes:
+    """KL's statutes (KL's love): the seed's summary plus sourced paragraph facts."""
+
+    summary: tuple[Fact, ...]
+    edition: Fact
+    last_revised: str
+    revision: Fact
+    amendment: Amendment
+    delegates: DelegateRule
+    paragraphs: tuple[Paragraph, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class About:
+    """What KL is: names, mission, vision and general facts."""
+
+    name: Text
+    long_name: str
+    mission: Fact
+    vision: Fact
+    facts: tuple[NamedFact, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """A node of the organisation chart that is not one of the bodies."""
+
+    id: str
+    name: Text
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """A sourced relation: subject --relation--> object (ids of bodies or actors)."""
+
+    subject: str
+    relation: Relation
+    object: str
+    sources: tuple[str, ...]
+    paragraph: str | None = None
+    period: str | None = None
+    confidence: Confidence | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class KnowledgeBase:
+    """The whole knowledge base."""
+
+    schema_version: int
+    kb_version: str
+    last_reviewed: str
+    sources: tuple[Source, ...]
+    about: About
+    values: tuple[Value, ...]
+    bodies: tuple[Body, ...]
+    statutes: Statutes
+    services: tuple[Fact, ...]
+    international: tuple[Fact, ...]
+    actors: tuple[Actor, ...] = ()
+    relations: tuple[Edge, ...] = ()
