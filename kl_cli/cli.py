@@ -1,0 +1,93 @@
+"""The CLI layer: the root Typer app, its commands, and the entry point."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from kl_cli import __version__, views
+from kl_cli.commands import reference
+from kl_cli.commands.common import (
+    EXIT_INTERRUPTED,
+    Fmt,
+    Opts,
+    UsageError,
+    emit,
+    kl_command,
+    load,
+    write_out,
+)
+
+EPILOG = """\b
+Exit codes:
+  0    ok
+  1    nothing found (unknown value, body or paragraph)
+  2    usage error
+  65   invalid knowledge base
+  66   knowledge base cannot be read
+  70   internal error
+  74   output could not be written
+  130  interrupted
+\b
+Environment:
+  KL_LANG        da or en (default da); --lang wins
+  KL_DATA        knowledge-base file to use instead of the bundled one; --data wins
+  NO_COLOR       no colours in rich output
+  FORCE_COLOR    colours even when stdout is not a terminal (rich output only)
+  COLUMNS        width for rich output (at least 20 is assumed)
+  XDG_CACHE_HOME where validated user knowledge bases are cached (kl/); KL_NO_CACHE=1 turns it off
+"""
+
+app = typer.Typer(
+    name="kl",
+    help="kl: an offline reference to KL (Kommunernes Landsforening, Local Government Denmark): "
+    "its values, leadership behaviours, political bodies and statutes, in Danish or English.",
+    epilog=EPILOG,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    invoke_without_command=True,
+    no_args_is_help=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+VersionOpt = Annotated[
+    bool | None,
+    typer.Option("--version", "-V", help="Show the program and knowledge-base versions and exit."),
+]
+
+
+@kl_command(app.callback, None)
+def root(opts: Opts, version: VersionOpt = None) -> None:
+    """Without a command: one screen on what KL is and where to look next.
+
+    \b
+    Examples:
+      kl
+      kl --lang en values
+      kl bodies bestyrelse --json
+    """
+    if version:
+        if opts.format not in (Fmt.plain, Fmt.rich):
+            raise UsageError("--version prints text only")
+        loaded = load(opts)
+        where = f"custom knowledge base {loaded.path}" if loaded.path else "bundled knowledge base"
+        write_out(
+            f"kl {__version__}\n{where}: version {loaded.kb.kb_version}, "
+            f"last reviewed {loaded.kb.last_reviewed}\n"
+        )
+        raise typer.Exit(0)
+    if opts.subcommand is None:
+        emit(opts, views.overview(load(opts).kb, opts.lang))
+
+
+reference.register(app)
+
+
+def main() -> None:
+    """The console-script entry point."""
+    try:
+        app(prog_name="kl")
+    except KeyboardInterrupt:
+        sys.exit(EXIT_INTERRUPTED)

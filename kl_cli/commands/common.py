@@ -1,0 +1,326 @@
+"""The CLI's shared machinery: output options declared once, one resolver, output and errors."""
+
+from __future__ import annotations
+
+import enum
+import errno
+import functools
+import inspect
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+from kl_cli.models import Lang
+
+EXIT_OK = 0
+EXIT_NOT_FOUND = 1
+EXIT_USAGE = 2
+EXIT_INVALID_KB = 65
+EXIT_UNREADABLE_KB = 66
+EXIT_INTERNAL = 70
+EXIT_OUTPUT = 74
+EXIT_INTERRUPTED = 130
+
+
+class Fmt(str, enum.Enum):
+    auto = "auto"
+    rich = "rich"
+    plain = "plain"
+    json = "json"
+    yaml = "yaml"
+    markdown = "markdown"
+    mermaid = "mermaid"
+    dot = "dot"
+
+
+class LangChoice(str, enum.Enum):
+    da = "da"
+    en = "en"
+
+
+HUMAN = frozenset({Fmt.auto, Fmt.rich, Fmt.plain, Fmt.json, Fmt.yaml, Fmt.markdown})
+
+FormatOpt = Annotated[
+    Fmt | None,
+    typer.Option(
+        "-f",
+        "--format",
+        help="Output format: auto (rich on a terminal, else plain), rich, plain, json, yaml, "
+        "markdown; kl org also has mermaid and dot.",
+        case_sensitive=False,
+        show_default=False,
+    ),
+]
+JsonOpt = Annotated[bool | None, typer.Option("--json", help="Same as -f json.")]
+LangOpt = Annotated[
+    LangChoice | None,
+    typer.Option(
+        "--lang",
+        help="Language of the knowledge-base text: da or en [env: KL_LANG].",
+        case_sensitive=False,
+        show_default=False,
+    ),
+]
+NoColorOpt = Annotated[bool | None, typer.Option("--no-color", help="No colours [env: NO_COLOR].")]
+DataOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--data",
+        metavar="FILE",
+        help="Use this knowledge-base YAML file instead of the bundled one [env: KL_DATA].",
+        show_default=False,
+    ),
+]
+
+COMMON = ("format", "json", "lang", "no_color", "data")
+_COMMON_PARAMS = [
+    inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=ann)
+    for name, ann in zip(COMMON, (FormatOpt, JsonOpt, LangOpt, NoColorOpt, DataOpt), strict=True)
+]
+
+
+class UsageError(Exception):
+    """A usage problem found after parsing (exit 2)."""
+
+
+class Failure(Exception):
+    """An error the user can cause: one line on stderr and an exit code."""
+
+    def __init__(self, message: str, code: int):
+        self.message = message
+        self.code = code
+        super().__init__(message)
+
+
+@dataclass(frozen=True, slots=True)
+class Opts:
+    """The resolved output options of one invocation."""
+
+    format: Fmt
+    lang: Lang
+    color: bool
+    data: str | None
+    width: int
+    subcommand: str | None = None  # for group callbacks: the subcommand about to run
+
+
+def _given(ctx: typer.Context, name: str) -> Any:
+    """The innermost value given on the command line for a common option, or None."""
+    node: typer.Context | None = ctx
+    while node is not None:
+        value = node.params.get(name)
+        if value is not None:
+            return value
+        node = node.parent
+    return None
+
+
+def _format_at(ctx: typer.Context) -> Fmt | None:
+    node: typer.Context | None = ctx
+    while node is not None:
+        fmt, as_json = node.params.get("format"), node.params.get("json")
+        fmt = Fmt(fmt) if fmt is not None else None  # ctx.params hold the raw choice
+        if as_json and fmt is not None and fmt != Fmt.json:
+            raise UsageError(f"--json conflicts with --format {fmt.value}")
+        if as_json:
+            return Fmt.json
+        if fmt is not None:
+            return fmt
+        node = node.parent
+    return None
+
+
+def stdout_is_tty() -> bool:
+    try:
+        return sys.stdout is not None and sys.stdout.isatty()
+    except (ValueError, OSError):
+        return False
+
+
+def terminal_width() -> int:
+    """COLUMNS if it is a positive number, else the terminal's width, else 80; never below 20."""
+    raw = os.environ.get("COLUMNS", "")
+    width = int(raw) if raw.strip().isdigit() and int(raw) > 0 else 0
+    if not width and stdout_is_tty():
+        try:
+            width = os.get_terminal_size(sys.stdout.fileno()).columns
+        except (OSError, ValueError):
+            width = 0
+    return max(width or 80, 20)
+
+
+def resolve(ctx: typer.Context, allowed: frozenset[Fmt] = HUMAN) -> Opts:
+    """Innermost option given wins, then the environment, then the default."""
+    fmt = _format_at(ctx) or Fmt.auto
+    if fmt not in allowed:
+        raise UsageError(f"format {fmt.value!r} is not available for this command")
+    if fmt == Fmt.auto:
+        fmt = Fmt.rich if stdout_is_tty() else Fmt.plain
+    lang_given = _given(ctx, "lang")
+    if lang_given is not None:
+        lang: Lang = "en" if LangChoice(lang_given) == LangChoice.en else "da"
+    else:
+        env = os.environ.get("KL_LANG", "").strip().lower()
+        if env not in ("", "da", "en"):
+            raise UsageError(f"KL_LANG must be da or en, not {env!r}")
+        lang = "en" if env == "en" else "da"
+    data = _given(ctx, "data")
+    if data is None:
+        data = os.environ.get("KL_DATA")
+        if data is not None and not data:
+            raise UsageError("KL_DATA is set but empty; unset it to use the bundled knowledge base")
+    elif not data:
+        raise UsageError("--data needs a file name")
+    color = (
+        fmt == Fmt.rich
+        and not _given(ctx, "no_color")
+        and "NO_COLOR" not in os.environ
+        and os.environ.get("TERM") != "dumb"
+        and (stdout_is_tty() or bool(os.environ.get("FORCE_COLOR")))
+    )
+    return Opts(fmt, lang, color, data, terminal_width(), ctx.invoked_subcommand)
+
+
+# --- output --------------------------------------------------------------------------------------
+
+
+def write_out(text: str) -> None:
+    """Write to stdout once; a closed pipe ends quietly, an unwritable stdout is exit 74."""
+    stream = sys.stdout
+    if stream is None:
+        raise Failure("cannot write output: standard output is closed", EXIT_OUTPUT)
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    data = text.encode(encoding, errors="backslashreplace")
+    try:
+        buffer = getattr(stream, "buffer", None)
+        if buffer is not None:
+            stream.flush()
+            buffer.write(data)
+            buffer.flush()
+        else:
+            stream.write(data.decode(encoding))
+            stream.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        raise typer.Exit(EXIT_OK) from None
+    except (OSError, ValueError) as e:
+        _silence_stdout()
+        reason = os.strerror(e.errno) if isinstance(e, OSError) and e.errno else "stdout is closed"
+        raise Failure(f"cannot write output: {reason}", EXIT_OUTPUT) from None
+
+
+def _silence_stdout() -> None:
+    # Point fd 1 at /dev/null so the interpreter's final flush cannot fail again.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.close(devnull)
+    except OSError:
+        pass
+
+
+def fail(message: str, code: int) -> NoReturn:
+    from kl_cli.formats import inert
+
+    try:
+        sys.stderr.write(f"kl: error: {inert(message, single_line=True)}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):
+        pass
+    raise typer.Exit(code)
+
+
+def guarded(run: Callable[[], None]) -> None:
+    """Run a command body, turning every error into one stderr line and its exit code."""
+    from kl_cli.kb import InvalidKB, LookupFailed
+    from kl_cli.yamlsafe import KBFileError
+
+    try:
+        run()
+    except typer.Exit:
+        raise
+    except UsageError as e:
+        raise typer.BadParameter(str(e)) from None
+    except Failure as e:
+        fail(e.message, e.code)
+    except LookupFailed as e:
+        fail(e.message, EXIT_NOT_FOUND)
+    except InvalidKB as e:
+        more = len(e.problems) - 1
+        extra = f" (and {more} more; see 'kl validate {e.name}')" if more else ""
+        fail(e.problems[0].format(e.name) + extra, EXIT_INVALID_KB)
+    except KBFileError as e:
+        fail(str(e), e.exit_code)
+    except KeyboardInterrupt:
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except Exception as e:  # noqa: BLE001 - the last line of defence: one line, no traceback
+        fail(f"internal error: {type(e).__name__}: {e}", EXIT_INTERNAL)
+
+
+def kl_command(
+    register: Callable[..., Callable[[Callable[..., Any]], Any]],
+    name: str | None,
+    *,
+    formats: frozenset[Fmt] = HUMAN,
+    **settings: Any,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register `fn(opts, **args)` as a command that also takes the common output options.
+
+    `register` is `app.command` (with a name) or `app.callback` (name None). The wrapper's signature is the command's own
+    parameters plus the shared options, so Typer sees one ordinary function.
+    """
+
+    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        own = list(inspect.signature(fn, eval_str=True).parameters.values())[1:]
+        ctx_param = inspect.Parameter(
+            "ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context
+        )
+
+        @functools.wraps(fn)
+        def wrapper(ctx: typer.Context, **kwargs: Any) -> None:
+            for key in COMMON:
+                kwargs.pop(key, None)
+
+            def run() -> None:
+                fn(resolve(ctx, formats), **kwargs)
+
+            guarded(run)
+
+        params = [ctx_param, *own, *_COMMON_PARAMS]
+        wrapper.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+        wrapper.__annotations__ = {p.name: p.annotation for p in params}
+        del wrapper.__wrapped__  # type: ignore[attr-defined]
+        (register(name, **settings) if name else register(**settings))(wrapper)
+        return fn
+
+    return decorate
+
+
+def emit(opts: Opts, view: Any) -> None:
+    """Serialise a view in the chosen format and write it once."""
+    from kl_cli import formats
+
+    if opts.format == Fmt.json:
+        encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
+        text = formats.to_json(view.data, ascii_only=encoding not in ("utf8", "utf_8"))
+    elif opts.format == Fmt.yaml:
+        text = formats.to_yaml(view.data)
+    elif opts.format == Fmt.markdown:
+        text = formats.to_markdown(view.doc)
+    elif opts.format == Fmt.rich:
+        from kl_cli.render import to_rich
+
+        text = to_rich(view.doc, opts.width, opts.color)
+    else:
+        text = formats.to_plain(view.doc)
+    write_out(text)
+
+
+def load(opts: Opts) -> Any:
+    from kl_cli.kb import load as load_kb
+
+    return load_kb(opts.data)

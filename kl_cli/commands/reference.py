@@ -1,0 +1,299 @@
+"""The reference commands: about, values, leadership, bodies, statutes, services, international."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from kl_cli import views
+from kl_cli.commands.common import Opts, UsageError, emit, kl_command, load
+
+
+def _complete(kind: str) -> Any:
+    def complete(incomplete: str) -> list[str]:
+        from kl_cli.folding import foldings
+        from kl_cli.kb import load_bundled
+
+        kb = load_bundled()
+        ids = {
+            "value": [v.id for v in kb.values] + [str(v.number) for v in kb.values],
+            "body": [b.id for b in kb.bodies],
+            "paragraph": [p.id for p in kb.statutes.paragraphs],
+        }[kind]
+        prefixes = foldings(incomplete)
+        return [i for i in ids if any(f.startswith(p) for f in foldings(i) for p in prefixes)]
+
+    return complete
+
+
+ValueArg = Annotated[
+    str | None,
+    typer.Argument(
+        metavar="[VALUE]",
+        help="A value's number (1-3), id or name.",
+        autocompletion=_complete("value"),
+        show_default=False,
+    ),
+]
+BodyArg = Annotated[
+    str | None,
+    typer.Argument(
+        metavar="[BODY]",
+        help="A body's id, or its Danish or English name (any case; ae/oe/aa for æ/ø/å).",
+        autocompletion=_complete("body"),
+        show_default=False,
+    ),
+]
+ParagraphArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="PARAGRAPH",
+        help="A paragraph: 4, '§ 4', 6.2 or '§ 6 stk. 2', 12-13, kontingent, regnskab.",
+        autocompletion=_complete("paragraph"),
+        show_default=False,
+    ),
+]
+
+
+def register(app: typer.Typer) -> None:
+    """Add the reference commands to the root app."""
+
+    @kl_command(app.command, "about")
+    def about(opts: Opts) -> None:
+        """Mission, vision, purpose (§ 1) and general facts about KL.
+
+        \b
+        Example:
+          kl about --lang en
+        """
+        emit(opts, views.about(load(opts).kb, opts.lang))
+
+    @kl_command(app.command, "values")
+    def values(opts: Opts, value: ValueArg = None) -> None:
+        """The three organisational values; with VALUE the whole value.
+
+        \b
+        Examples:
+          kl values
+          kl values 2
+          kl values kommunerne --lang en
+        """
+        from kl_cli.kb import find_value
+
+        kb = load(opts).kb
+        if value is None:
+            emit(opts, views.values(kb, opts.lang))
+        else:
+            emit(opts, views.value(kb, opts.lang, find_value(kb, value)))
+
+    @kl_command(app.command, "leadership")
+    def leadership(opts: Opts, value: ValueArg = None) -> None:
+        """The leadership behaviours, grouped by value; with VALUE only that value's.
+
+        \b
+        Examples:
+          kl leadership
+          kl leadership 1 -f plain
+        """
+        from kl_cli.kb import find_value
+
+        kb = load(opts).kb
+        chosen = find_value(kb, value) if value is not None else None
+        emit(opts, views.leadership(kb, opts.lang, chosen))
+
+    @kl_command(app.command, "bodies")
+    def bodies(opts: Opts, body: BodyArg = None) -> None:
+        """KL's political bodies, one line each; with BODY the full entry.
+
+        \b
+        Examples:
+          kl bodies
+          kl bodies bestyrelse
+          kl bodies "executive committee" --lang en
+        """
+        from kl_cli.kb import find_body
+
+        kb = load(opts).kb
+        if body is None:
+            emit(opts, views.bodies(kb, opts.lang))
+        else:
+            emit(opts, views.body(kb, opts.lang, find_body(kb, body)))
+
+    @kl_command(app.command, "services")
+    def services(opts: Opts) -> None:
+        """What KL does for its members: advice, guidance and information.
+
+        \b
+        Example:
+          kl services --lang en
+        """
+        emit(opts, views.services(load(opts).kb, opts.lang))
+
+    @kl_command(app.command, "international")
+    def international(opts: Opts) -> None:
+        """KL's international and EU work.
+
+        \b
+        Example:
+          kl international -f markdown
+        """
+        emit(opts, views.international(load(opts).kb, opts.lang))
+
+    @kl_command(app.command, "sources")
+    def sources(opts: Opts) -> None:
+        """Every source the knowledge base cites, and which knowledge base is in use.
+
+        \b
+        Example:
+          kl sources --json
+        """
+        loaded = load(opts)
+        emit(opts, views.sources(loaded.kb, opts.lang, loaded.path))
+
+    app.add_typer(statutes_app, name="statutes")
+
+
+class StatutesGroup(TyperGroup):
+    """`kl statutes WORD`: WORD is a subcommand (amendment, delegates) or a paragraph."""
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            return "paragraph", self.commands["paragraph"], args
+        return super().resolve_command(ctx, args)
+
+
+statutes_app = typer.Typer(
+    cls=StatutesGroup,
+    invoke_without_command=True,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@kl_command(statutes_app.callback, None)
+def statutes(opts: Opts) -> None:
+    """KL's statutes: what they cover, the last revision, the key paragraphs, the amendment rule.
+
+    \b
+    Usage:
+      kl statutes                 the overview
+      kl statutes PARAGRAPH       one paragraph: 4, '§ 4', 6.2 (§ 6 stk. 2), kontingent
+      kl statutes amendment       the 2/3 rule, and the votes needed
+      kl statutes delegates       voting delegates for a population (§ 4)
+    \b
+    Examples:
+      kl statutes 4
+      kl statutes "§ 6 stk. 2" --lang en
+    """
+    if opts.subcommand is None:
+        emit(opts, views.statutes(load(opts).kb, opts.lang))
+
+
+@kl_command(statutes_app.command, "paragraph", hidden=True)
+def statutes_paragraph(opts: Opts, paragraph: ParagraphArg) -> None:
+    """One statute paragraph's facts.
+
+    \b
+    Example:
+      kl statutes 4
+    """
+    import difflib
+
+    from kl_cli.kb import LookupFailed, find_paragraph
+
+    kb = load(opts).kb
+    try:
+        found = find_paragraph(kb, paragraph)
+    except LookupFailed:
+        close = difflib.get_close_matches(paragraph.lower(), ["amendment", "delegates"], n=1)
+        if close:
+            raise UsageError(f"no such command {paragraph!r}; did you mean {close[0]!r}?") from None
+        raise
+    emit(opts, views.paragraph(kb, opts.lang, found))
+
+
+@kl_command(statutes_app.command, "amendment")
+def statutes_amendment(
+    opts: Opts,
+    delegates: Annotated[
+        int | None,
+        typer.Option(
+            "--delegates", metavar="N", min=1, help="Voting delegates: show the votes needed."
+        ),
+    ] = None,
+    votes_for: Annotated[
+        int | None,
+        typer.Option(
+            "--votes-for", metavar="M", min=0, help="Votes for: say whether it is adopted."
+        ),
+    ] = None,
+) -> None:
+    """How the statutes are amended (2/3 of the voting delegates), with the votes needed.
+
+    The sources do not settle whether N counts the delegates present or all who are
+    entitled to vote; give the number you mean.
+
+    \b
+    Examples:
+      kl statutes amendment
+      kl statutes amendment --delegates 98 --votes-for 70 --json
+    """
+    if votes_for is not None and delegates is None:
+        raise UsageError("--votes-for needs --delegates")
+    if votes_for is not None and delegates is not None and votes_for > delegates:
+        raise UsageError(f"--votes-for {votes_for} is more than --delegates {delegates}")
+    emit(opts, views.amendment(load(opts).kb, opts.lang, delegates, votes_for))
+
+
+@kl_command(statutes_app.command, "delegates")
+def statutes_delegates(
+    opts: Opts,
+    population: Annotated[
+        str,
+        typer.Option(
+            "--population",
+            metavar="P",
+            help="Inhabitants: 40500, 40.500, '40 500' or 40_500.",
+            show_default=False,
+        ),
+    ],
+    council_seats: Annotated[
+        int | None,
+        typer.Option(
+            "--council-seats",
+            metavar="S",
+            min=1,
+            help="Members of the municipal council (the cap).",
+        ),
+    ] = None,
+) -> None:
+    """Voting delegates under § 4: one per started 8,000 inhabitants, at most the council's seats.
+
+    \b
+    Examples:
+      kl statutes delegates --population 40.500
+      kl statutes delegates --population 340000 --council-seats 31 --json
+    """
+    emit(
+        opts, views.delegates(load(opts).kb, opts.lang, parse_population(population), council_seats)
+    )
+
+
+_POPULATION = re.compile(
+    r"[0-9]+|[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]{1,3}(?: [0-9]{3})+|[0-9]{1,3}(?:_[0-9]{3})+"
+)
+
+
+def parse_population(text: str) -> int:
+    """'40500', '40.500', '40 500', '40_500' -> 40500 (groups of three only)."""
+    if not _POPULATION.fullmatch(text.strip()):
+        raise UsageError(
+            f"--population must be a whole number such as 40500, 40.500, '40 500' or 40_500; got {text!r}"
+        )
+    value = int(re.sub(r"[. _]", "", text.strip()))
+    if value < 1 or value > 100_000_000:
+        raise UsageError(f"--population must be between 1 and 100000000; got {value}")
+    return value

@@ -1,0 +1,266 @@
+"""Finding, loading, caching and querying the knowledge base. Raises typed errors, never prints."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from kl_cli import __version__
+from kl_cli.folding import foldings
+from kl_cli.models import Body, KnowledgeBase, Paragraph, Source, Value
+from kl_cli.schema import Problem, SchemaError, build_kb, from_data, to_data
+from kl_cli.yamlsafe import KBFileError, decode, parse, read_bytes
+
+T = TypeVar("T")
+KB_YAML = "kl.yaml"
+KB_COMPILED = "kl.json"
+
+
+class LookupFailed(Exception):
+    """Nothing (or more than one thing) matches what the user asked for; exit 1."""
+
+    def __init__(self, message: str, candidates: Sequence[str] = ()):
+        self.message = message
+        self.candidates = tuple(candidates)
+        super().__init__(message)
+
+
+class InvalidKB(Exception):
+    """A knowledge base that does not fit the schema; `problems` is every problem found."""
+
+    def __init__(self, name: str, problems: list[Problem]):
+        self.name = name
+        self.problems = problems
+        super().__init__(problems[0].format(name))
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """A knowledge base and where it came from (None: the bundled one)."""
+
+    kb: KnowledgeBase
+    path: str | None = None
+
+
+def data_dir() -> Path:
+    """The bundled data/: inside the package in a wheel, beside it in a checkout or editable."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "data", here.parent / "data"):
+        if (candidate / KB_COMPILED).is_file():
+            return candidate
+    return here.parent / "data"
+
+
+def load_bundled() -> KnowledgeBase:
+    """The bundled knowledge base, from its compiled JSON form (checked fresh by the tests)."""
+    path = data_dir() / KB_COMPILED
+    with open(path, encoding="utf-8") as f:
+        return from_data(KnowledgeBase, json.load(f))
+
+
+def load(data: str | None) -> Loaded:
+    """The knowledge base in use: `data` (from --data or KL_DATA) or the bundled one."""
+    if data is None:
+        return Loaded(load_bundled())
+    return Loaded(load_file(data), data)
+
+
+def _build(raw: bytes, display: str, *, pure: bool = False) -> KnowledgeBase:
+    """Decode, parse and validate the bytes of a knowledge-base file."""
+    tree = parse(decode(raw, display), display, pure=pure)
+    try:
+        return build_kb(tree)[0]
+    except SchemaError as e:
+        raise InvalidKB(display, e.problems) from None
+
+
+def load_file(path: str) -> KnowledgeBase:
+    """Read, bound, parse and validate a user knowledge base, using the cache when allowed."""
+    display = path
+    raw = read_bytes(path, display)
+    key = hashlib.sha256(raw).hexdigest() + "-" + __version__
+    cached = _cache_get(key)
+    if cached is not None:
+        return cached
+    kb = _build(raw, display)
+    _cache_put(key, kb)
+    return kb
+
+
+def validate_bytes(raw: bytes, display: str, *, pure: bool = False) -> list[str]:
+    """Every problem in a knowledge-base file as `FILE:LINE:COLUMN: message` lines (no cache)."""
+    try:
+        _build(raw, display, pure=pure)
+    except InvalidKB as e:
+        return [p.format(display) for p in e.problems]
+    except KBFileError as e:
+        return [str(e)]
+    return []
+
+
+def compile_yaml(path: Path) -> str:
+    """The compiled (JSON) form of a knowledge-base YAML file, as shipped in data/."""
+    kb = _build(read_bytes(str(path), str(path)), str(path))
+    return json.dumps(to_data(kb), ensure_ascii=False, indent=1) + "\n"
+
+
+# --- the cache of validated user knowledge bases -------------------------------------------
+
+
+def _cache_dir() -> Path | None:
+    if os.environ.get("KL_NO_CACHE", "") not in ("", "0"):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or ""
+    root = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
+    return root / "kl"
+
+
+def _cache_get(key: str) -> KnowledgeBase | None:
+    directory = _cache_dir()
+    if directory is None:
+        return None
+    try:
+        with open(directory / f"{key}.json", encoding="utf-8") as f:
+            return from_data(KnowledgeBase, json.load(f))
+    except (OSError, ValueError, SchemaError, TypeError, AttributeError):
+        return None
+
+
+def _cache_put(key: str, kb: KnowledgeBase) -> None:
+    directory = _cache_dir()
+    if directory is None or not directory.parent.is_dir():
+        return
+    try:
+        directory.mkdir(mode=0o700, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(to_data(kb), f, ensure_ascii=False)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, directory / f"{key}.json")
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except OSError:
+        return
+
+
+# --- lookups ---------------------------------------------------------------------------------
+
+
+def resolve(query: str, entries: Iterable[tuple[T, Iterable[str]]], kind: str) -> T:
+    """Find one entry by any of its names: exact beats prefix; else ambiguity or did-you-mean."""
+    q_folds = set(foldings(query))
+    table = [(item, [foldings(n) for n in names], list(names)) for item, names in entries]
+    exact = _unique(item for item, folds, _ in table if q_folds & {f for p in folds for f in p})
+    if len(exact) == 1:
+        return exact[0]
+    prefix = _unique(
+        item
+        for item, folds, _ in table
+        if any(f.startswith(q) for p in folds for f in p for q in q_folds)
+    )
+    if len(prefix) == 1:
+        return prefix[0]
+    if len(exact) > 1 or len(prefix) > 1:
+        names = [names[0] for item, _, names in table if item in (exact or prefix)]
+        raise LookupFailed(f"{kind} {query!r} is ambiguous: it could be {_or(names)}", names)
+    all_names = {n: names[0] for _, _, names in table for n in names}
+    folded = {foldings(n)[0]: n for n in all_names}
+    close = difflib.get_close_matches(foldings(query)[0], list(folded), n=3, cutoff=0.6)
+    suggestions = list(dict.fromkeys(all_names[folded[c]] for c in close))
+    if suggestions:
+        raise LookupFailed(f"no {kind} {query!r}; did you mean {_or(suggestions)}?", suggestions)
+    ids = [names[0] for _, _, names in table]
+    raise LookupFailed(f"no {kind} {query!r}; choose one of: {', '.join(ids)}", ids)
+
+
+def _unique(items: Iterable[T]) -> list[T]:
+    out: list[T] = []
+    for item in items:
+        if not any(item is x for x in out):
+            out.append(item)
+    return out
+
+
+def _or(names: Sequence[str]) -> str:
+    quoted = [repr(n) for n in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+def value_names(v: Value) -> list[str]:
+    return [v.id, str(v.number), v.title.da, v.title.en]
+
+
+def body_names(b: Body) -> list[str]:
+    return [b.id, b.name.da, b.name.en, *b.aliases]
+
+
+def paragraph_names(p: Paragraph) -> list[str]:
+    return [p.id, p.label, p.title.da, p.title.en]
+
+
+def find_value(kb: KnowledgeBase, query: str) -> Value:
+    return resolve(query, ((v, value_names(v)) for v in kb.values), "value")
+
+
+def find_body(kb: KnowledgeBase, query: str) -> Body:
+    return resolve(query, ((b, body_names(b)) for b in kb.bodies), "body")
+
+
+_STK = re.compile(r"\s*(?:stk\.?|,)\s*", re.IGNORECASE)
+
+
+def paragraph_id(query: str) -> str:
+    """'§ 4' -> '4', '§ 6 stk. 2' -> '6.2', '§§ 12–13' -> '12-13'; other text unchanged."""
+    q = query.strip().replace("§", "").replace("–", "-").strip()
+    q = _STK.sub(".", q)
+    return re.sub(r"\s+", "", q).lower() if re.fullmatch(r"[\d\s.\-]+", q) else query
+
+
+def find_paragraph(kb: KnowledgeBase, query: str) -> Paragraph:
+    pid = paragraph_id(query)
+    for p in kb.statutes.paragraphs:
+        if p.id == pid:
+            return p
+    if pid.isdigit():
+        for p in kb.statutes.paragraphs:
+            low, _, high = p.id.partition("-")
+            if high and low.isdigit() and high.isdigit() and int(low) <= int(pid) <= int(high):
+                return p
+    return resolve(
+        query, ((p, paragraph_names(p)) for p in kb.statutes.paragraphs), "statute paragraph"
+    )
+
+
+def sources_of(kb: KnowledgeBase, ids: Iterable[str]) -> list[Source]:
+    by_id = {s.id: s for s in kb.sources}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def body_relations(kb: KnowledgeBase, body_id: str) -> list[tuple[str, str, str]]:
+    """(subject, relation, object) for every edge touching a body, in the KB's order."""
+    return [
+        (e.subject, e.relation, e.object) for e in kb.relations if body_id in (e.subject, e.object)
+    ]
+
+
+def delegates_needed(delegates: int, numerator: int, denominator: int) -> int:
+    """Smallest whole number >= delegates * numerator / denominator (integer arithmetic)."""
+    return -(-delegates * numerator // denominator)
+
+
+def voting_delegates(population: int, per_delegate: int, cap: int | None) -> tuple[int, bool]:
+    """§ 4: one delegate per started block; returns (delegates, whether the cap applied)."""
+    uncapped = -(-population // per_delegate)
+    if cap is not None and uncapped > cap:
+        return cap, True
+    return uncapped, False

@@ -1,0 +1,273 @@
+"""Typed conversion between plain data (YAML nodes or JSON values) and the models, with errors."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import types
+import typing
+from functools import cache
+from typing import Any, Literal, TypeVar, get_args, get_origin
+
+from kl_cli.models import SUPPORTED_SCHEMA_VERSIONS, KnowledgeBase
+from kl_cli.yamlsafe import Node
+
+T = TypeVar("T")
+ID_RE = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")
+_NONE_TYPE = type(None)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Problem:
+    """One schema problem: where (1-based, or 0 when unknown), key path, message."""
+
+    line: int
+    col: int
+    path: str
+    message: str
+
+    def format(self, name: str) -> str:
+        where = f"{name}:{self.line}:{self.col}" if self.line else name
+        return f"{where}: {self.path or '(top level)'}: {self.message}"
+
+
+class SchemaError(Exception):
+    """The data does not fit the schema; `problems` lists every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__(problems[0].message if problems else "invalid")
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+@cache
+def _fields(cls: type) -> tuple[tuple[str, Any, bool], ...]:
+    hints = _hints(cls)
+    out = []
+    for f in dataclasses.fields(cls):
+        required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+        out.append((f.name, hints[f.name], required))
+    return tuple(out)
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.marks: dict[str, tuple[int, int]] = {}
+
+    def fail(self, mark: tuple[int, int], path: str, message: str) -> None:
+        self.problems.append(Problem(mark[0], mark[1], path, message))
+
+    def build(self, tp: Any, raw: Any, path: str, mark: tuple[int, int]) -> Any:
+        if isinstance(raw, Node):
+            mark = (raw.line, raw.col)
+            self.marks[path] = mark
+            keys = raw.key_marks
+            raw = raw.value
+        else:
+            keys = {}
+        origin = get_origin(tp)
+        if origin in (types.UnionType, typing.Union):
+            options = [a for a in get_args(tp) if a is not _NONE_TYPE]
+            return self.build(options[0], raw, path, mark)
+        if dataclasses.is_dataclass(tp):
+            return self._dataclass(tp, raw, path, mark, keys)
+        if origin is tuple:
+            if not isinstance(raw, list):
+                self.fail(mark, path, f"expected a list, got {_kind(raw)}")
+                return ()
+            item = get_args(tp)[0]
+            return tuple(self.build(item, x, f"{path}[{i}]", mark) for i, x in enumerate(raw))
+        if origin is Literal:
+            allowed = get_args(tp)
+            if raw not in allowed:
+                self.fail(mark, path, f"expected one of {', '.join(allowed)}, got {_show(raw)}")
+            return raw
+        if tp is int:
+            if isinstance(raw, int) and not isinstance(raw, bool):
+                return raw
+            if isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) <= 12:
+                return int(raw)
+            self.fail(mark, path, f"expected a whole number, got {_show(raw)}")
+            return 0
+        if tp is str:
+            if isinstance(raw, str):
+                return raw
+            self.fail(mark, path, f"expected text, got {_kind(raw)}")
+            return ""
+        raise TypeError(f"unsupported schema type {tp!r}")  # a bug in models.py, not in data
+
+    def _dataclass(
+        self, cls: type, raw: Any, path: str, mark: tuple[int, int], keys: dict[str, Any]
+    ) -> Any:
+        if not isinstance(raw, dict):
+            self.fail(mark, path, f"expected a mapping, got {_kind(raw)}")
+            return None
+        fields = _fields(cls)
+        names = {name for name, _, _ in fields}
+        for key in raw:
+            if key not in names:
+                kmark = keys.get(key, mark)
+                where = f"{path}.{key}" if path else key
+                self.fail(
+                    kmark, where, f"unknown key (expected one of: {', '.join(sorted(names))})"
+                )
+        kwargs: dict[str, Any] = {}
+        for name, tp, required in fields:
+            where = f"{path}.{name}" if path else name
+            if name not in raw or raw[name] is None:
+                if required:
+                    self.fail(mark, where, "missing required key")
+                continue
+            kwargs[name] = self.build(tp, raw[name], where, mark)
+        if len(kwargs) < sum(1 for _, _, r in fields if r):
+            return None
+        try:
+            return cls(**kwargs)
+        except TypeError:
+            return None
+
+
+def _kind(raw: Any) -> str:
+    if isinstance(raw, dict):
+        return "a mapping"
+    if isinstance(raw, list):
+        return "a list"
+    if isinstance(raw, str):
+        return "text"
+    return type(raw).__name__
+
+
+def _show(raw: Any) -> str:
+    if isinstance(raw, str):
+        return repr(raw[:40])
+    return _kind(raw)
+
+
+def build_kb(raw: Any) -> tuple[KnowledgeBase, dict[str, tuple[int, int]]]:
+    """Validate and convert a whole knowledge base; raise SchemaError listing every problem."""
+    b = _Builder()
+    root_mark = (raw.line, raw.col) if isinstance(raw, Node) else (0, 0)
+    version = (
+        raw.value.get("schema_version")
+        if isinstance(raw, Node) and isinstance(raw.value, dict)
+        else (raw.get("schema_version") if isinstance(raw, dict) else None)
+    )
+    if version is not None:
+        v = version.value if isinstance(version, Node) else version
+        if str(v) not in {str(s) for s in SUPPORTED_SCHEMA_VERSIONS}:
+            vmark = (version.line, version.col) if isinstance(version, Node) else root_mark
+            supported = ", ".join(str(s) for s in SUPPORTED_SCHEMA_VERSIONS)
+            raise SchemaError(
+                [
+                    Problem(
+                        *vmark,
+                        "schema_version",
+                        f"schema version {_show(v)} is not supported; kl reads version {supported}",
+                    )
+                ]
+            )
+    kb = b.build(KnowledgeBase, raw, "", root_mark)
+    if not b.problems:
+        b.problems.extend(check_references(kb, b.marks))
+    if b.problems:
+        raise SchemaError(b.problems)
+    return kb, b.marks
+
+
+def check_references(kb: KnowledgeBase, marks: dict[str, tuple[int, int]]) -> list[Problem]:
+    """Cross-checks the types cannot express: ids unique and well-formed, references resolve."""
+    problems: list[Problem] = []
+
+    def bad(path: str, message: str) -> None:
+        line, col = marks.get(path, (0, 0))
+        problems.append(Problem(line, col, path, message))
+
+    def unique(items: Any, path: str) -> set[str]:
+        seen: dict[str, int] = {}
+        for i, item in enumerate(items):
+            if not ID_RE.match(item.id):
+                bad(f"{path}[{i}].id", f"id {_show(item.id)} must be lowercase ASCII [a-z0-9._-]")
+            if item.id in seen:
+                bad(f"{path}[{i}].id", f"duplicate id {item.id!r} (also {path}[{seen[item.id]}])")
+            seen[item.id] = i
+        return set(seen)
+
+    source_ids = unique(kb.sources, "sources")
+    unique(kb.values, "values")
+    body_ids = unique(kb.bodies, "bodies")
+    paragraph_ids = unique(kb.statutes.paragraphs, "statutes.paragraphs")
+    unique(kb.about.facts, "about.facts")
+    actor_ids = unique(kb.actors, "actors")
+    for i, value in enumerate(kb.values):
+        if value.number != i + 1:
+            bad(
+                f"values[{i}].number",
+                f"values must be numbered 1, 2, 3 in order; got {value.number}",
+            )
+    if kb.statutes.amendment.denominator == 0:
+        bad("statutes.amendment.denominator", "must not be 0")
+    if kb.statutes.delegates.inhabitants_per_delegate == 0:
+        bad("statutes.delegates.inhabitants_per_delegate", "must not be 0")
+    for path, ids in _source_refs(kb):
+        if not ids:
+            bad(path, "at least one source is required")
+        for j, sid in enumerate(ids):
+            if sid not in source_ids:
+                bad(f"{path}[{j}]", f"unknown source id {sid!r}")
+    for i, body in enumerate(kb.bodies):
+        for j, pid in enumerate(body.paragraphs):
+            if pid not in paragraph_ids:
+                bad(f"bodies[{i}].paragraphs[{j}]", f"unknown statute paragraph {pid!r}")
+    nodes = body_ids | actor_ids
+    for i, edge in enumerate(kb.relations):
+        for attr in ("subject", "object"):
+            if getattr(edge, attr) not in nodes:
+                bad(f"relations[{i}].{attr}", f"unknown body or actor {getattr(edge, attr)!r}")
+        if edge.paragraph is not None and edge.paragraph not in paragraph_ids:
+            bad(f"relations[{i}].paragraph", f"unknown statute paragraph {edge.paragraph!r}")
+    return problems
+
+
+def _walk(obj: Any, path: str) -> typing.Iterator[tuple[str, Any]]:
+    yield path, obj
+    if dataclasses.is_dataclass(obj):
+        for f in dataclasses.fields(obj):
+            yield from _walk(getattr(obj, f.name), f"{path}.{f.name}" if path else f.name)
+    elif isinstance(obj, tuple):
+        for i, x in enumerate(obj):
+            yield from _walk(x, f"{path}[{i}]")
+
+
+def _source_refs(kb: KnowledgeBase) -> typing.Iterator[tuple[str, tuple[str, ...]]]:
+    for p, obj in _walk(kb, ""):
+        if dataclasses.is_dataclass(obj) and hasattr(obj, "sources") and p != "":
+            yield f"{p}.sources", obj.sources
+
+
+def to_data(obj: Any) -> Any:
+    """Model -> plain data in schema order, leaving out fields at their default (absent)."""
+    if dataclasses.is_dataclass(obj):
+        out: dict[str, Any] = {}
+        for f in dataclasses.fields(obj):
+            value = getattr(obj, f.name)
+            if f.default is not dataclasses.MISSING and value == f.default:
+                continue
+            out[f.name] = to_data(value)
+        return out
+    if isinstance(obj, tuple):
+        return [to_data(x) for x in obj]
+    return obj
+
+
+def from_data(cls: type[T], raw: Any) -> T:
+    """Plain data already known to be valid (the compiled bundle, the cache) -> model."""
+    b = _Builder()
+    obj = b.build(cls, raw, "", (0, 0))
+    if b.problems:
+        raise SchemaError(b.problems)
+    return typing.cast(T, obj)

@@ -1,0 +1,55 @@
+"""Shared test helpers: an isolated environment, the in-process runner and error assertions."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from kl_cli.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLDEN = Path(__file__).resolve().parent / "golden"
+UPDATE_GOLDEN = os.environ.get("KL_UPDATE_GOLDEN") == "1"
+
+_CLEARED = ("KL_LANG", "KL_DATA", "NO_COLOR", "FORCE_COLOR", "KL_NO_CACHE", "TERM", "CLICOLOR")
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Every test gets its own cache directory and none of the user's kl settings."""
+    cache = tmp_path_factory.mktemp("cache")
+    for name in _CLEARED:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    monkeypatch.setenv("COLUMNS", "80")
+    yield cache
+
+
+def run(*args: str, input: str | bytes | None = None, env: dict[str, str] | None = None) -> Result:
+    """Run kl in-process; exceptions are not swallowed, so a crash fails the test loudly."""
+    return CliRunner().invoke(app, list(args), input=input, env=env, catch_exceptions=False)
+
+
+def assert_error(result: Result, code: int, message: str) -> None:
+    """An error: the exit code, one line on stderr containing `message`, nothing on stdout."""
+    assert result.exit_code == code, (result.exit_code, result.stdout, result.stderr)
+    assert result.stdout == "", result.stdout
+    assert "Traceback" not in result.stderr
+    assert message in result.stderr, result.stderr
+    if code != 2:  # usage errors carry Typer's usage lines
+        assert result.stderr.count("\n") == 1, result.stderr
+        assert result.stderr.startswith("kl: error: "), result.stderr
+
+
+def check_golden(name: str, text: str) -> None:
+    """Compare with tests/golden/NAME; KL_UPDATE_GOLDEN=1 rewrites it on purpose."""
+    path = GOLDEN / name
+    if UPDATE_GOLDEN:
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"missing golden file {path}; run with KL_UPDATE_GOLDEN=1"
+    assert text == path.read_text(encoding="utf-8"), f"{name} differs from its golden file"
