@@ -74,7 +74,7 @@ class _Builder:
         if origin in (types.UnionType, typing.Union):
             options = [a for a in get_args(tp) if a is not _NONE_TYPE]
             return self.build(options[0], raw, path, mark)
-        if dataclasses.is_dataclass(tp):
+        if isinstance(tp, type) and dataclasses.is_dataclass(tp):
             return self._dataclass(tp, raw, path, mark, keys)
         if origin is tuple:
             if not isinstance(raw, list):

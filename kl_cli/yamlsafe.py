@@ -144,6 +144,7 @@ def parse(text: str, display: str, *, pure: bool = False) -> Node:
     if not pure:
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+    event: Any
     stack: list[tuple[Node, str | None]] = []  # (container, pending key for mappings)
     root: Node | None = None
     documents = 0
@@ -191,7 +192,9 @@ def parse(text: str, display: str, *, pure: bool = False) -> Node:
         mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
         problem = getattr(e, "problem", None) or str(e).splitlines()[0]
         if mark is not None:
-            raise KBFileError(display, f"YAML syntax: {problem}", mark.line + 1, mark.column + 1)
+            raise KBFileError(
+                display, f"YAML syntax: {problem}", mark.line + 1, mark.column + 1
+            ) from None
         raise KBFileError(display, f"YAML syntax: {problem}") from None
     except RecursionError:
         raise KBFileError(display, f"nesting deeper than {MAX_DEPTH} levels") from None

@@ -19,7 +19,9 @@ _CLEARED = ("KL_LANG", "KL_DATA", "NO_COLOR", "FORCE_COLOR", "KL_NO_CACHE", "TER
 
 
 @pytest.fixture(autouse=True)
-def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def isolated_env(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
     """Every test gets its own cache directory and none of the user's kl settings."""
     cache = tmp_path_factory.mktemp("cache")
     for name in _CLEARED:

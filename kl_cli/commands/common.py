@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import errno
 import functools
 import inspect
 import os
@@ -26,7 +25,7 @@ EXIT_OUTPUT = 74
 EXIT_INTERRUPTED = 130
 
 
-class Fmt(str, enum.Enum):
+class Fmt(enum.StrEnum):
     auto = "auto"
     rich = "rich"
     plain = "plain"
@@ -37,7 +36,7 @@ class Fmt(str, enum.Enum):
     dot = "dot"
 
 
-class LangChoice(str, enum.Enum):
+class LangChoice(enum.StrEnum):
     da = "da"
     en = "en"
 
@@ -110,7 +109,7 @@ class Opts:
 
 def _given(ctx: typer.Context, name: str) -> Any:
     """The innermost value given on the command line for a common option, or None."""
-    node: typer.Context | None = ctx
+    node: Any = ctx
     while node is not None:
         value = node.params.get(name)
         if value is not None:
@@ -120,7 +119,7 @@ def _given(ctx: typer.Context, name: str) -> Any:
 
 
 def _format_at(ctx: typer.Context) -> Fmt | None:
-    node: typer.Context | None = ctx
+    node: Any = ctx
     while node is not None:
         fmt, as_json = node.params.get("format"), node.params.get("json")
         fmt = Fmt(fmt) if fmt is not None else None  # ctx.params hold the raw choice
@@ -257,7 +256,7 @@ def guarded(run: Callable[[], None]) -> None:
         fail(str(e), e.exit_code)
     except KeyboardInterrupt:
         raise typer.Exit(EXIT_INTERRUPTED) from None
-    except Exception as e:  # noqa: BLE001 - the last line of defence: one line, no traceback
+    except Exception as e:  # the last line of defence: one line, no traceback
         fail(f"internal error: {type(e).__name__}: {e}", EXIT_INTERNAL)
 
 
@@ -270,7 +269,8 @@ def kl_command(
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register `fn(opts, **args)` as a command that also takes the common output options.
 
-    `register` is `app.command` (with a name) or `app.callback` (name None). The wrapper's signature is the command's own
+    `register` is `app.command` (with a name) or `app.callback` (name None). The wrapper's
+    signature is the command's own
     parameters plus the shared options, so Typer sees one ordinary function.
     """
 
@@ -293,7 +293,7 @@ def kl_command(
         params = [ctx_param, *own, *_COMMON_PARAMS]
         wrapper.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
         wrapper.__annotations__ = {p.name: p.annotation for p in params}
-        del wrapper.__wrapped__  # type: ignore[attr-defined]
+        del wrapper.__wrapped__
         (register(name, **settings) if name else register(**settings))(wrapper)
         return fn
 

@@ -291,7 +291,8 @@ def parse_population(text: str) -> int:
     """'40500', '40.500', '40 500', '40_500' -> 40500 (groups of three only)."""
     if not _POPULATION.fullmatch(text.strip()):
         raise UsageError(
-            f"--population must be a whole number such as 40500, 40.500, '40 500' or 40_500; got {text!r}"
+            "--population must be a whole number such as 40500, 40.500, '40 500' or 40_500;"
+            f" got {text!r}"
         )
     value = int(re.sub(r"[. _]", "", text.strip()))
     if value < 1 or value > 100_000_000:
