@@ -16,6 +16,7 @@ from kl_cli.doc import Doc, Fields, Heading, Items, Notes, Para, Table, Tree
 from kl_cli.formats import inert
 
 NARROW = 40  # below this, tables become lists
+STACKED = 60  # below this, tables of three or more columns stack their text columns
 
 
 def _t(text: str, style: str = "") -> Text:
@@ -37,8 +38,6 @@ def renderable(doc: Doc, width: int) -> RenderableType:
     for block in doc:
         match block:
             case Heading(text=text, level=level):
-                if parts:
-                    parts.append(Text(""))
                 parts.append(_t(text, "bold underline" if level == 1 else "bold"))
             case Para(text=text, note=note):
                 parts.append(Padding(_noted(text, note), (0, 0, 1, 0), expand=False))
@@ -91,8 +90,23 @@ def _table(
         show_edge=False,
         pad_edge=False,
     )
+    if width < STACKED and len(columns) > 2:
+        # Too narrow for side-by-side text columns: keep the id, stack the rest under a heading.
+        table.add_column(_t(columns[0]), style="cyan", no_wrap=True)
+        table.add_column(_t(" / ".join(columns[1:])), overflow="fold", ratio=1)
+        table.expand = True
+        for cells in rows:
+            stacked = _t(cells[1], "bold")
+            for cell in cells[2:]:
+                stacked.append("\n")
+                stacked.append(_t(cell))
+            table.add_row(_t(cells[0]), stacked)
+        return Padding(table, (0, 0, 1, 0), expand=False)
     for i, column in enumerate(columns):
-        table.add_column(_t(column), style="cyan" if i == 0 else "", overflow="fold")
+        if i == 0:
+            table.add_column(_t(column), style="cyan", no_wrap=True)
+        else:
+            table.add_column(_t(column), overflow="fold")
     for cells in rows:
         table.add_row(*(_t(c) for c in cells))
     return Padding(table, (0, 0, 1, 0), expand=False)
@@ -148,4 +162,5 @@ def to_rich(doc: Doc, width: int, color: bool) -> str:
     buffer = io.StringIO()
     console = make_console(buffer, width, color)
     console.print(renderable(doc, width))
-    return buffer.getvalue()
+    # Rich pads every line to the full width; trailing blanks only get in the way of copying.
+    return "\n".join(line.rstrip(" ") for line in buffer.getvalue().split("\n"))

@@ -174,7 +174,8 @@ class Ctx:
 def overview(kb: KnowledgeBase, lang: Lang) -> View:
     c = Ctx(kb, lang)
     a = kb.about
-    data = {
+    members = next((f for f in a.facts if f.id == "members"), None)
+    data: dict[str, Any] = {
         "name": c.t(a.name),
         "long_name": a.long_name,
         "mission": c.fact_json(a.mission),
@@ -182,8 +183,12 @@ def overview(kb: KnowledgeBase, lang: Lang) -> View:
         "bodies": [{"id": b.id, "name": c.t(b.name)} for b in kb.bodies],
         "commands": [{"command": cmd, "shows": what} for cmd, what in COMMANDS],
     }
-    blocks: list[Block] = [
-        Heading(f"{c.t(a.name)} ({a.long_name})"),
+    blocks: list[Block] = [Heading(f"{c.t(a.name)} ({a.long_name})")]
+    if members is not None:
+        data["about"] = c.fact_json(members)
+        blocks.append(Para("about", c.t(members.text), c.note(members)))
+    blocks += [
+        Heading(c.label("mission"), 2),
         Para("mission", c.t(a.mission.text), c.note(a.mission)),
         Items("value", tuple(c.t(v.title) for v in kb.values), c.label("values"), numbered=True),
         Table(
