@@ -49,6 +49,11 @@ def setup_commands(text: str) -> list[str]:
     return blocks[:2]
 
 
+def test_ci_runs_the_readme_test_command_verbatim() -> None:
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert setup_commands(README.read_text(encoding="utf-8"))[1] in ci.splitlines()
+
+
 if __name__ == "__main__":
     import os
 
