@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from kl_cli.record import Record
 
 
-@dataclass(frozen=True, slots=True)
-class Heading:
+class Heading(Record):
     """A title; not part of plain output."""
 
     text: str
     level: int = 1
 
 
-@dataclass(frozen=True, slots=True)
-class Para:
+class Para(Record):
     """A paragraph; plain: `key<TAB>text`. `note` is quiet provenance (period, source refs)."""
 
     key: str
@@ -22,8 +20,7 @@ class Para:
     note: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Items:
+class Items(Record):
     """A list; plain: `key<TAB>item` per item (the key is the group id for grouped lists)."""
 
     key: str
@@ -33,8 +30,7 @@ class Items:
     note: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Table:
+class Table(Record):
     """Rows whose first cell is an id; plain: the cells tab-separated, one row per line."""
 
     columns: tuple[str, ...]
@@ -43,8 +39,7 @@ class Table:
     key: str = ""  # in a details view, plain rows start with this key
 
 
-@dataclass(frozen=True, slots=True)
-class Field:
+class Field(Record):
     """One detail: a stable ASCII key for plain, a label for people, the value and its note."""
 
     key: str
@@ -54,16 +49,14 @@ class Field:
     extra: tuple[str, ...] = ()  # further plain cells after the value
 
 
-@dataclass(frozen=True, slots=True)
-class Fields:
+class Fields(Record):
     """Details; plain: `key<TAB>value` per field."""
 
     rows: tuple[Field, ...]
     title: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Notes:
+class Notes(Record):
     """Footnotes such as the numbered sources; plain: `key<TAB>line` only when `key` is set."""
 
     title: str
@@ -71,8 +64,7 @@ class Notes:
     key: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Tree:
+class Tree(Record):
     """A labelled tree (the organisation chart); plain output comes from the command's edges."""
 
     label: str

@@ -9,13 +9,13 @@ import os
 import re
 import tempfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
 from kl_cli import __version__
 from kl_cli.folding import foldings
 from kl_cli.models import Body, KnowledgeBase, Paragraph, Source, Value
+from kl_cli.record import Record
 from kl_cli.schema import Problem, SchemaError, build_kb, from_data, to_data
 from kl_cli.yamlsafe import KBFileError, decode, parse, read_bytes
 
@@ -42,8 +42,7 @@ class InvalidKB(Exception):
         super().__init__(problems[0].format(name))
 
 
-@dataclass(frozen=True, slots=True)
-class Loaded:
+class Loaded(Record):
     """A knowledge base and where it came from (None: the bundled one)."""
 
     kb: KnowledgeBase

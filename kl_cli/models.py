@@ -1,9 +1,10 @@
-"""The knowledge base as frozen dataclasses: the schema in code. Stdlib only, no I/O."""
+"""The knowledge base as frozen records: the schema in code. Stdlib only, no I/O."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
+
+from kl_cli.record import Record
 
 Lang = Literal["da", "en"]
 LANGS: tuple[Lang, ...] = ("da", "en")
@@ -15,8 +16,7 @@ SCHEMA_VERSION = 1
 SUPPORTED_SCHEMA_VERSIONS = (1,)
 
 
-@dataclass(frozen=True, slots=True)
-class Text:
+class Text(Record):
     """One text in both languages."""
 
     da: str
@@ -26,8 +26,7 @@ class Text:
         return self.da if lang == "da" else self.en
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(Record):
     """Where facts come from: the seed page or a public URL."""
 
     id: str
@@ -36,8 +35,7 @@ class Source:
     note: Text | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Fact:
+class Fact(Record):
     """A text with its provenance: source ids, and period/confidence where they matter."""
 
     text: Text
@@ -46,8 +44,7 @@ class Fact:
     confidence: Confidence | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class NamedFact:
+class NamedFact(Record):
     """A fact that can be addressed by id (a general fact about KL)."""
 
     id: str
@@ -57,8 +54,7 @@ class NamedFact:
     confidence: Confidence | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Count:
+class Count(Record):
     """A number that holds for a period (a count is never shown as current)."""
 
     label: Text
@@ -68,8 +64,7 @@ class Count:
     confidence: Confidence | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Unit:
+class Unit(Record):
     """A part of a body, such as one of the five KKR with its municipality count."""
 
     id: str
@@ -79,8 +74,7 @@ class Unit:
     period: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Value:
+class Value(Record):
     """One of KL's three organisational values (seed text, word for word in Danish)."""
 
     id: str
@@ -94,8 +88,7 @@ class Value:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Body:
+class Body(Record):
     """A political body of KL. Absent fields mean the sources do not say."""
 
     id: str
@@ -111,8 +104,7 @@ class Body:
     units: tuple[Unit, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Paragraph:
+class Paragraph(Record):
     """A statute paragraph (or a statute topic such as the kontingent), addressable by id."""
 
     id: str
@@ -121,8 +113,7 @@ class Paragraph:
     facts: tuple[Fact, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Amendment:
+class Amendment(Record):
     """The rule for changing the statutes: a fraction of the voting delegates."""
 
     rule: Fact
@@ -131,8 +122,7 @@ class Amendment:
     caveat: Fact
 
 
-@dataclass(frozen=True, slots=True)
-class DelegateRule:
+class DelegateRule(Record):
     """§ 4: one voting delegate per started block of inhabitants, capped by council seats."""
 
     rule: Fact
@@ -141,8 +131,7 @@ class DelegateRule:
     example: Fact | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Statutes:
+class Statutes(Record):
     """KL's statutes (KL's love): the seed's summary plus sourced paragraph facts."""
 
     summary: tuple[Fact, ...]
@@ -154,8 +143,7 @@ class Statutes:
     paragraphs: tuple[Paragraph, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class About:
+class About(Record):
     """What KL is: names, mission, vision and general facts."""
 
     name: Text
@@ -165,16 +153,14 @@ class About:
     facts: tuple[NamedFact, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Actor:
+class Actor(Record):
     """A node of the organisation chart that is not one of the bodies."""
 
     id: str
     name: Text
 
 
-@dataclass(frozen=True, slots=True)
-class Edge:
+class Edge(Record):
     """A sourced relation: subject --relation--> object (ids of bodies or actors)."""
 
     subject: str
@@ -186,8 +172,7 @@ class Edge:
     confidence: Confidence | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class KnowledgeBase:
+class KnowledgeBase(Record):
     """The whole knowledge base."""
 
     schema_version: int

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import types
 import typing
-from functools import cache
 from typing import Any, Literal, TypeVar, get_args, get_origin
 
 from kl_cli.models import SUPPORTED_SCHEMA_VERSIONS, KnowledgeBase
+from kl_cli.record import MISSING, Record
 from kl_cli.yamlsafe import Node
 
 T = TypeVar("T")
@@ -17,8 +16,7 @@ ID_RE = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")
 _NONE_TYPE = type(None)
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(Record):
     """One schema problem: where (1-based, or 0 when unknown), key path, message."""
 
     line: int
@@ -39,19 +37,17 @@ class SchemaError(Exception):
         super().__init__(problems[0].message if problems else "invalid")
 
 
-@cache
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+_FIELDS: dict[type[Record], tuple[tuple[str, Any, bool], ...]] = {}
 
 
-@cache
-def _fields(cls: type) -> tuple[tuple[str, Any, bool], ...]:
-    hints = _hints(cls)
-    out = []
-    for f in dataclasses.fields(cls):
-        required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-        out.append((f.name, hints[f.name], required))
-    return tuple(out)
+def _fields(cls: type[Record]) -> tuple[tuple[str, Any, bool], ...]:
+    """(name, type, required) per field; annotations are evaluated once per class."""
+    if cls not in _FIELDS:
+        hints = typing.get_type_hints(cls)
+        _FIELDS[cls] = tuple(
+            (name, hints[name], name not in cls.__defaults__) for name in cls.__fields__
+        )
+    return _FIELDS[cls]
 
 
 class _Builder:
@@ -74,8 +70,8 @@ class _Builder:
         if origin in (types.UnionType, typing.Union):
             options = [a for a in get_args(tp) if a is not _NONE_TYPE]
             return self.build(options[0], raw, path, mark)
-        if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-            return self._dataclass(tp, raw, path, mark, keys)
+        if isinstance(tp, type) and issubclass(tp, Record):
+            return self._record(tp, raw, path, mark, keys)
         if origin is tuple:
             if not isinstance(raw, list):
                 self.fail(mark, path, f"expected a list, got {_kind(raw)}")
@@ -101,8 +97,8 @@ class _Builder:
             return ""
         raise TypeError(f"unsupported schema type {tp!r}")  # a bug in models.py, not in data
 
-    def _dataclass(
-        self, cls: type, raw: Any, path: str, mark: tuple[int, int], keys: dict[str, Any]
+    def _record(
+        self, cls: type[Record], raw: Any, path: str, mark: tuple[int, int], keys: dict[str, Any]
     ) -> Any:
         if not isinstance(raw, dict):
             self.fail(mark, path, f"expected a mapping, got {_kind(raw)}")
@@ -235,9 +231,9 @@ def check_references(kb: KnowledgeBase, marks: dict[str, tuple[int, int]]) -> li
 
 def _walk(obj: Any, path: str) -> typing.Iterator[tuple[str, Any]]:
     yield path, obj
-    if dataclasses.is_dataclass(obj):
-        for f in dataclasses.fields(obj):
-            yield from _walk(getattr(obj, f.name), f"{path}.{f.name}" if path else f.name)
+    if isinstance(obj, Record):
+        for name in obj.__fields__:
+            yield from _walk(getattr(obj, name), f"{path}.{name}" if path else name)
     elif isinstance(obj, tuple):
         for i, x in enumerate(obj):
             yield from _walk(x, f"{path}[{i}]")
@@ -245,19 +241,20 @@ def _walk(obj: Any, path: str) -> typing.Iterator[tuple[str, Any]]:
 
 def _source_refs(kb: KnowledgeBase) -> typing.Iterator[tuple[str, tuple[str, ...]]]:
     for p, obj in _walk(kb, ""):
-        if dataclasses.is_dataclass(obj) and hasattr(obj, "sources") and p != "":
+        if isinstance(obj, Record) and hasattr(obj, "sources") and p != "":
             yield f"{p}.sources", obj.sources
 
 
 def to_data(obj: Any) -> Any:
     """Model -> plain data in schema order, leaving out fields at their default (absent)."""
-    if dataclasses.is_dataclass(obj):
+    if isinstance(obj, Record):
         out: dict[str, Any] = {}
-        for f in dataclasses.fields(obj):
-            value = getattr(obj, f.name)
-            if f.default is not dataclasses.MISSING and value == f.default:
+        defaults = obj.__defaults__
+        for name in obj.__fields__:
+            value = getattr(obj, name)
+            if value == defaults.get(name, MISSING):
                 continue
-            out[f.name] = to_data(value)
+            out[name] = to_data(value)
         return out
     if isinstance(obj, tuple):
         return [to_data(x) for x in obj]

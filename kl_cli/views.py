@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from kl_cli.doc import Block, Doc, Field, Fields, Heading, Items, Notes, Para, Table
@@ -21,6 +20,7 @@ from kl_cli.models import (
     Unit,
     Value,
 )
+from kl_cli.record import Record
 
 OUTPUT_SCHEMA_VERSION = 1
 
@@ -86,8 +86,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class View:
+class View(Record):
     """One command's answer: `data` for JSON/YAML, `doc` for rich, plain and Markdown."""
 
     kind: str

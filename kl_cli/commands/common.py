@@ -8,12 +8,12 @@ import inspect
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Annotated, Any, NoReturn
 
 import typer
 
 from kl_cli.models import Lang
+from kl_cli.record import Record
 
 EXIT_OK = 0
 EXIT_NOT_FOUND = 1
@@ -95,8 +95,7 @@ class Failure(Exception):
         super().__init__(message)
 
 
-@dataclass(frozen=True, slots=True)
-class Opts:
+class Opts(Record):
     """The resolved output options of one invocation."""
 
     format: Fmt
