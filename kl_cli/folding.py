@@ -5,13 +5,10 @@ from __future__ import annotations
 import unicodedata
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
-_LONG = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"})
+# A decomposed å (a + U+030A COMBINING RING ABOVE) folds like the composed one: the ring is the
+# second "a" of "aa", and is dropped with the other accents in the short folding.
+_LONG = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "\u030a": "a"})
 _SHORT = str.maketrans({"æ": "a", "ø": "o", "å": "a"})
-
-
-def _base(text: str) -> str:
-    text = text.translate(_APOSTROPHES).casefold()
-    return " ".join(text.split())
 
 
 def _strip_accents(text: str) -> str:
@@ -21,13 +18,46 @@ def _strip_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def foldings(text: str) -> tuple[str, str]:
-    """The two foldings of a text: æ→ae, ø→oe, å→aa and æ→a, ø→o, å→a (accents stripped).
+def fold(text: str, long: bool) -> str:
+    """One folding: lowercase, whitespace runs as one space, accents stripped, typographic
+    apostrophes as ', and æ, ø, å as ae, oe, aa (`long`) or as a, o, a."""
+    base = " ".join(text.translate(_APOSTROPHES).casefold().split())
+    return _strip_accents(base.translate(_LONG if long else _SHORT))
 
-    Both keep the text's length relation simple enough for snippets; each is lowercase.
+
+def foldings(text: str) -> tuple[str, str]:
+    """The two foldings of a text: æ→ae, ø→oe, å→aa and æ→a, ø→o, å→a (accents stripped)."""
+    return fold(text, True), fold(text, False)
+
+
+def fold_map(text: str, long: bool) -> tuple[str, list[int]]:
+    """`fold(text, long)` and, for each of its characters, the index in `text` it comes from.
+
+    Folding changes lengths (æ→ae, ß→ss, whitespace runs → one space), so a match found in the
+    folded text is mapped back through this list. Every step of `fold` works one character at a
+    time (translate, casefold, NFKD then dropping combining marks), which is what makes this
+    character-by-character version produce exactly the same string.
     """
-    base = _base(text)
-    return _strip_accents(base.translate(_LONG)), _strip_accents(base.translate(_SHORT))
+    table = _LONG if long else _SHORT
+    out: list[str] = []
+    where: list[int] = []
+    seen = False  # a non-space character has been seen: leading whitespace is dropped
+    space = -1  # index of the first character of a pending whitespace run
+    for i, ch in enumerate(text):
+        c = ch.translate(_APOSTROPHES).casefold()
+        if c.isspace():
+            if seen and space < 0:
+                space = i
+            continue
+        if space >= 0:
+            out.append(" ")
+            where.append(space)
+            space = -1
+        seen = True
+        folded = _strip_accents(c.translate(table))
+        out.append(folded)
+        where.extend([i] * len(folded))
+    return "".join(out), where
 
 
 def matches(query: str, text: str) -> bool:
