@@ -60,9 +60,10 @@ def data_dir() -> Path:
 
 def load_bundled() -> KnowledgeBase:
     """The bundled knowledge base, from its compiled JSON form (checked fresh by the tests)."""
-    path = data_dir() / KB_COMPILED
-    with open(path, encoding="utf-8") as f:
-        return from_data(KnowledgeBase, json.load(f))
+    from kl_cli.compiled import loads
+
+    with open(data_dir() / KB_COMPILED, encoding="utf-8") as f:
+        return loads(f.read())
 
 
 def load(data: str | None) -> Loaded:
@@ -107,8 +108,9 @@ def validate_bytes(raw: bytes, display: str, *, pure: bool = False) -> list[str]
 
 def compile_yaml(path: Path) -> str:
     """The compiled (JSON) form of a knowledge-base YAML file, as shipped in data/."""
-    kb = _build(read_bytes(str(path), str(path)), str(path))
-    return json.dumps(to_data(kb), ensure_ascii=False, indent=1) + "\n"
+    from kl_cli.compiled import dumps
+
+    return dumps(_build(read_bytes(str(path), str(path)), str(path)))
 
 
 # --- the cache of validated user knowledge bases -------------------------------------------
