@@ -10,8 +10,8 @@ from __future__ import annotations
 import codecs
 import errno
 import os
+import re
 import stat
-from dataclasses import dataclass, field
 from typing import Any
 
 MAX_BYTES = 4 * 1024 * 1024
@@ -47,14 +47,22 @@ class KBUnreadableError(KBFileError):
     exit_code = EXIT_UNREADABLE
 
 
-@dataclass(slots=True)
 class Node:
     """A YAML node: str for scalars, list[Node] or dict[str, Node]; 1-based line and column."""
 
-    value: str | list[Node] | dict[str, Node]
-    line: int
-    col: int
-    key_marks: dict[str, tuple[int, int]] = field(default_factory=dict)
+    __slots__ = ("value", "line", "col", "key_marks")
+
+    def __init__(
+        self,
+        value: str | list[Node] | dict[str, Node],
+        line: int,
+        col: int,
+        key_marks: dict[str, tuple[int, int]] | None = None,
+    ):
+        self.value = value
+        self.line = line
+        self.col = col
+        self.key_marks: dict[str, tuple[int, int]] = {} if key_marks is None else key_marks
 
 
 def read_bytes(path: str, display: str, limit: int = MAX_BYTES) -> bytes:
@@ -99,6 +107,37 @@ def _os_reason(e: OSError) -> str:
     return os.strerror(e.errno) if e.errno else "cannot be read"
 
 
+def read_stream(stream: Any, display: str, limit: int = MAX_BYTES) -> bytes:
+    """Read at most `limit` bytes from an open stream (standard input), refusing anything bigger."""
+    binary = getattr(stream, "buffer", stream)
+    if binary is None:
+        raise KBUnreadableError(display, "standard input is closed")
+    chunks: list[bytes] = []
+    remaining = limit + 1
+    try:
+        while remaining > 0:
+            chunk = binary.read(min(remaining, 1 << 20))
+            if not chunk:
+                break
+            if isinstance(chunk, str):  # a text stream without a buffer
+                chunk = chunk.encode("utf-8", "surrogateescape")
+            chunks.append(chunk)
+            remaining -= len(chunk)
+    except (OSError, ValueError) as e:
+        reason = _os_reason(e) if isinstance(e, OSError) else "standard input is closed"
+        raise KBUnreadableError(display, reason) from None
+    data = b"".join(chunks)
+    if len(data) > limit:
+        raise KBFileError(display, f"input is larger than the limit of {limit} bytes")
+    return data
+
+
+# What YAML itself refuses (and what could drive a terminal): C0 but tab/LF/CR, DEL, C1 and the
+# non-characters U+FFFE/U+FFFF. Checked here, once, so both parsers refuse them alike with a
+# byte offset. Escapes such as "\x1b" inside double quotes stay allowed: that is data.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
 def decode(data: bytes, display: str) -> str:
     """UTF-8 (optionally with BOM) or UTF-16 with BOM; anything else is refused with an offset."""
     if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
@@ -106,104 +145,130 @@ def decode(data: bytes, display: str) -> str:
     offset = 0
     if data.startswith(codecs.BOM_UTF8):
         encoding, offset = "utf-8", 3
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding = "utf-16"
+    elif data.startswith(codecs.BOM_UTF16_LE):
+        encoding, offset = "utf-16-le", 2
+    elif data.startswith(codecs.BOM_UTF16_BE):
+        encoding, offset = "utf-16-be", 2
     else:
         encoding = "utf-8"
     try:
         text = data[offset:].decode(encoding)
     except UnicodeDecodeError as e:
-        raise KBFileError(
-            display, f"invalid {encoding.upper()} at byte offset {e.start + offset}"
-        ) from None
-    if encoding == "utf-16" and text.startswith("\ufeff"):
-        text = text[1:]
-    bad = _first_control(text)
+        name = encoding.upper()[:6]
+        raise KBFileError(display, f"invalid {name} at byte offset {e.start + offset}") from None
+    bad = _FORBIDDEN.search(text)
     if bad is not None:
-        position = bad if encoding == "utf-16" else len(text[:bad].encode()) + offset
-        unit = "character" if encoding == "utf-16" else "byte"
-        raise KBFileError(
-            display, f"control character U+{ord(text[bad]):04X} at {unit} offset {position}"
-        )
+        ch = bad.group()
+        position = len(text[: bad.start()].encode(encoding)) + offset
+        kind = "non-character" if ch in "\ufffe\uffff" else "control character"
+        raise KBFileError(display, f"{kind} U+{ord(ch):04X} at byte offset {position}")
     return text
 
 
-def _first_control(text: str) -> int | None:
-    for i, ch in enumerate(text):
-        o = ord(ch)
-        if (o < 0x20 and ch not in "\t\n\r") or o == 0x7F or 0x80 <= o <= 0x9F:
-            return i
-    return None
-
-
 def parse(text: str, display: str, *, pure: bool = False) -> Node:
-    """Parse one YAML document into Nodes, enforcing every limit on the event stream."""
+    """Parse one YAML document into Nodes, enforcing every limit on the event stream.
+
+    `pure` forces PyYAML's pure-Python parser; otherwise libyaml is used when available.
+    """
     import yaml
 
-    loader: Any = yaml.SafeLoader
+    loader_class: Any = yaml.SafeLoader
     if not pure:
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader: Any = None
+    try:
+        loader = loader_class(text)
+        return _tree(loader, display, check_surrogates=loader_class is yaml.SafeLoader)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        problem = e.problem or e.context or "invalid YAML"
+        if "maximum nesting depth" in problem:  # libyaml's own (higher) limit, met first
+            problem = f"nesting deeper than {MAX_DEPTH} levels"
+        else:
+            problem = f"YAML syntax: {problem}"
+        if mark is not None:
+            raise KBFileError(display, problem, mark.line + 1, mark.column + 1) from None
+        raise KBFileError(display, problem) from None
+    except yaml.YAMLError as e:
+        raise KBFileError(display, f"YAML syntax: {str(e).splitlines()[0]}") from None
+    except (ValueError, OverflowError):
+        # The pure-Python scanner lets chr() fail on an escape such as "\U00110000".
+        raise _at_loader(loader, display, _BAD_ESCAPE) from None
+    except RecursionError:
+        raise KBFileError(display, f"nesting deeper than {MAX_DEPTH} levels") from None
+    finally:
+        if loader is not None:
+            loader.dispose()
 
-    event: Any
+
+_BAD_ESCAPE = "YAML syntax: found invalid Unicode character escape code"
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_NO_KEYS: dict[str, tuple[int, int]] = {}  # shared by scalars and lists: only mappings get keys
+
+
+def _tree(loader: Any, display: str, *, check_surrogates: bool) -> Node:
+    from yaml import events
+
+    scalar_event, alias_event = events.ScalarEvent, events.AliasEvent
+    mapping_start, sequence_start = events.MappingStartEvent, events.SequenceStartEvent
+    closing = (events.MappingEndEvent, events.SequenceEndEvent)
+    document_start = events.DocumentStartEvent
+
+    get_event = loader.get_event
     stack: list[tuple[Node, str | None]] = []  # (container, pending key for mappings)
     root: Node | None = None
     documents = 0
     count = 0
-    try:
-        for event in yaml.parse(text, Loader=loader):
-            count += 1
-            if count > MAX_EVENTS:
-                raise _at(display, event, f"more than {MAX_EVENTS} parse events")
-            kind = type(event).__name__
-            if kind == "DocumentStartEvent":
-                documents += 1
-                if documents > 1:
-                    raise _at(display, event, "more than one YAML document in the file")
-                continue
-            if kind in ("StreamStartEvent", "StreamEndEvent", "DocumentEndEvent"):
-                continue
-            if kind == "AliasEvent":
-                raise _at(display, event, "aliases (*name) are not allowed")
-            if kind in ("MappingEndEvent", "SequenceEndEvent"):
-                node, _ = stack.pop()
-                if not stack:
+    while True:
+        event = get_event()
+        if event is None:
+            break
+        count += 1
+        if count > MAX_EVENTS:
+            raise _at(display, event, f"more than {MAX_EVENTS} parse events")
+        kind = event.__class__
+        if kind in closing:
+            node, _ = stack.pop()
+            if not stack:
+                root = node
+            continue
+        if kind is scalar_event or kind is mapping_start or kind is sequence_start:
+            if event.anchor is not None:
+                raise _at(display, event, f"anchors (&{event.anchor}) are not allowed")
+            if event.tag is not None:
+                raise _at(display, event, f"explicit tags ({event.tag}) are not allowed")
+            mark = event.start_mark
+            if kind is scalar_event:
+                value = event.value
+                if check_surrogates and _SURROGATE.search(value):
+                    raise _at(display, event, _BAD_ESCAPE)
+                node = Node(value, mark.line + 1, mark.column + 1, _NO_KEYS)
+                if stack:
+                    _attach(stack, node, display, plain=event.implicit[0])
+                else:
                     root = node
                 continue
-            if getattr(event, "anchor", None) is not None:
-                raise _at(display, event, "anchors (&name) are not allowed")
-            if getattr(event, "tag", None) is not None:
-                raise _at(display, event, f"explicit tags ({event.tag}) are not allowed")
-            line, col = event.start_mark.line + 1, event.start_mark.column + 1
-            if kind == "ScalarEvent":
-                node = Node(event.value, line, col)
-            elif kind == "MappingStartEvent":
-                node = Node({}, line, col)
+            if kind is mapping_start:
+                node = Node({}, mark.line + 1, mark.column + 1, {})
             else:
-                node = Node([], line, col)
+                node = Node([], mark.line + 1, mark.column + 1, _NO_KEYS)
             if stack:
-                _attach(stack, node, display)
-            elif kind == "ScalarEvent":
-                root = node
-            if kind != "ScalarEvent":
-                if len(stack) >= MAX_DEPTH:
-                    raise _at(display, event, f"nesting deeper than {MAX_DEPTH} levels")
-                stack.append((node, None))
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
-        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
-        if mark is not None:
-            raise KBFileError(
-                display, f"YAML syntax: {problem}", mark.line + 1, mark.column + 1
-            ) from None
-        raise KBFileError(display, f"YAML syntax: {problem}") from None
-    except RecursionError:
-        raise KBFileError(display, f"nesting deeper than {MAX_DEPTH} levels") from None
+                _attach(stack, node, display, plain=False)
+            if len(stack) >= MAX_DEPTH:
+                raise _at(display, event, f"nesting deeper than {MAX_DEPTH} levels")
+            stack.append((node, None))
+        elif kind is alias_event:
+            raise _at(display, event, f"aliases (*{event.anchor}) are not allowed")
+        elif kind is document_start:
+            documents += 1
+            if documents > 1:
+                raise _at(display, event, "more than one YAML document in the file")
     if root is None:
         raise KBFileError(display, "the file holds no YAML document")
     return root
 
 
-def _attach(stack: list[tuple[Node, str | None]], node: Node, display: str) -> None:
+def _attach(stack: list[tuple[Node, str | None]], node: Node, display: str, *, plain: bool) -> None:
     parent, pending = stack[-1]
     if isinstance(parent.value, list):
         parent.value.append(node)
@@ -212,11 +277,13 @@ def _attach(stack: list[tuple[Node, str | None]], node: Node, display: str) -> N
     if pending is None:
         if not isinstance(node.value, str):
             raise KBFileError(display, "mapping keys must be text", node.line, node.col)
+        if plain and node.value == "<<":
+            raise KBFileError(display, "merge keys (<<) are not allowed", node.line, node.col)
         if node.value in parent.key_marks:
             first = parent.key_marks[node.value]
             raise KBFileError(
                 display,
-                f"duplicate key {node.value!r} (first defined on line {first[0]})",
+                f"duplicate key {_short(node.value)} (first defined on line {first[0]})",
                 node.line,
                 node.col,
             )
@@ -227,5 +294,17 @@ def _attach(stack: list[tuple[Node, str | None]], node: Node, display: str) -> N
         stack[-1] = (parent, None)
 
 
+def _short(text: str, limit: int = 60) -> str:
+    return repr(text if len(text) <= limit else text[:limit] + "…")
+
+
 def _at(display: str, event: Any, message: str) -> KBFileError:
     return KBFileError(display, message, event.start_mark.line + 1, event.start_mark.column + 1)
+
+
+def _at_loader(loader: Any, display: str, message: str) -> KBFileError:
+    get_mark = getattr(loader, "get_mark", None) if loader is not None else None
+    if get_mark is None:
+        return KBFileError(display, message)
+    mark = get_mark()
+    return KBFileError(display, message, mark.line + 1, mark.column + 1)
