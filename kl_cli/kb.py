@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-import difflib
-import hashlib
-import json
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from kl_cli import __version__
 from kl_cli.folding import foldings
 from kl_cli.models import Body, KnowledgeBase, Paragraph, Source, Value
 from kl_cli.record import Record
-from kl_cli.schema import Problem, SchemaError, build_kb, from_data, to_data
-from kl_cli.yamlsafe import KBFileError, decode, parse, read_bytes
+from kl_cli.yamlsafe import MAX_BYTES, KBFileError, read_bytes
+
+if TYPE_CHECKING:
+    from kl_cli.schema import Problem
+
+# The YAML parser, the schema validator, hashing and the cache's writer are imported where
+# they are used: the bundled knowledge base needs none of them, and every call pays for imports.
 
 T = TypeVar("T")
 KB_YAML = "kl.yaml"
@@ -58,6 +59,11 @@ def data_dir() -> Path:
     return here.parent / "data"
 
 
+def bundled_yaml() -> Path:
+    """The bundled knowledge base's source YAML (what `kl validate` checks by default)."""
+    return data_dir() / KB_YAML
+
+
 def load_bundled() -> KnowledgeBase:
     """The bundled knowledge base, from its compiled JSON form (checked fresh by the tests)."""
     from kl_cli.compiled import loads
@@ -75,6 +81,9 @@ def load(data: str | None) -> Loaded:
 
 def _build(raw: bytes, display: str, *, pure: bool = False) -> KnowledgeBase:
     """Decode, parse and validate the bytes of a knowledge-base file."""
+    from kl_cli.schema import SchemaError, build_kb
+    from kl_cli.yamlsafe import decode, parse
+
     tree = parse(decode(raw, display), display, pure=pure)
     try:
         return build_kb(tree)[0]
@@ -84,6 +93,8 @@ def _build(raw: bytes, display: str, *, pure: bool = False) -> KnowledgeBase:
 
 def load_file(path: str) -> KnowledgeBase:
     """Read, bound, parse and validate a user knowledge base, using the cache when allowed."""
+    import hashlib
+
     display = path
     raw = read_bytes(path, display)
     key = hashlib.sha256(raw).hexdigest() + "-" + __version__
@@ -120,18 +131,26 @@ def _cache_dir() -> Path | None:
     if os.environ.get("KL_NO_CACHE", "") not in ("", "0"):
         return None
     base = os.environ.get("XDG_CACHE_HOME") or ""
-    root = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
-    return root / "kl"
+    if base and os.path.isabs(base):  # the XDG spec says relative values are ignored
+        return Path(base) / "kl"
+    try:
+        return Path.home() / ".cache" / "kl"
+    except (RuntimeError, KeyError, OSError):  # no HOME and no passwd entry: no cache
+        return None
 
 
 def _cache_get(key: str) -> KnowledgeBase | None:
     directory = _cache_dir()
     if directory is None:
         return None
+    path = str(directory / f"{key}.json")
     try:
-        with open(directory / f"{key}.json", encoding="utf-8") as f:
-            return from_data(KnowledgeBase, json.load(f))
-    except (OSError, ValueError, SchemaError, TypeError, AttributeError):
+        # Non-blocking, regular files only, bounded: a FIFO or a huge file planted there is
+        # skipped like any other unusable entry; whatever is wrong with it, it is only a cache.
+        from kl_cli.compiled import loads
+
+        return loads(read_bytes(path, path, 4 * MAX_BYTES).decode("utf-8"))
+    except Exception:
         return None
 
 
@@ -141,16 +160,20 @@ def _cache_put(key: str, kb: KnowledgeBase) -> None:
         return
     try:
         directory.mkdir(mode=0o700, exist_ok=True)
+        import tempfile
+
+        from kl_cli.compiled import dumps
+
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(to_data(kb), f, ensure_ascii=False)
+                f.write(dumps(kb))
             os.chmod(tmp, 0o644)
             os.replace(tmp, directory / f"{key}.json")
         except BaseException:
             os.unlink(tmp)
             raise
-    except OSError:
+    except (OSError, ValueError):  # unwritable, full, read-only: run without the cache
         return
 
 
@@ -176,6 +199,8 @@ def resolve(query: str, entries: Iterable[tuple[T, Iterable[str]]], kind: str) -
         raise LookupFailed(f"{kind} {query!r} is ambiguous: it could be {_or(names)}", names)
     all_names = {n: names[0] for _, _, names in table for n in names}
     folded = {foldings(n)[0]: n for n in all_names}
+    import difflib
+
     close = difflib.get_close_matches(foldings(query)[0], list(folded), n=3, cutoff=0.6)
     suggestions = list(dict.fromkeys(all_names[folded[c]] for c in close))
     if suggestions:
