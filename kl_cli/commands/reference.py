@@ -63,7 +63,7 @@ def register(app: typer.Typer) -> None:
 
     @kl_command(app.command, "about")
     def about(opts: Opts) -> None:
-        """Mission, vision, purpose (§ 1) and general facts about KL.
+        """Mission, vision, purpose (§ 1) and general facts.
 
         \b
         Example:
@@ -73,7 +73,9 @@ def register(app: typer.Typer) -> None:
 
     @kl_command(app.command, "values")
     def values(opts: Opts, value: ValueArg = None) -> None:
-        """The three organisational values; with VALUE the whole value.
+        """The three organisational values.
+
+        With VALUE (a number, id or name), the whole value.
 
         \b
         Examples:
@@ -91,7 +93,9 @@ def register(app: typer.Typer) -> None:
 
     @kl_command(app.command, "leadership")
     def leadership(opts: Opts, value: ValueArg = None) -> None:
-        """The leadership behaviours, grouped by value; with VALUE only that value's.
+        """The leadership behaviours, grouped by value.
+
+        With VALUE, only that value's behaviours.
 
         \b
         Examples:
@@ -106,7 +110,9 @@ def register(app: typer.Typer) -> None:
 
     @kl_command(app.command, "bodies")
     def bodies(opts: Opts, body: BodyArg = None) -> None:
-        """KL's political bodies, one line each; with BODY the full entry.
+        """KL's political bodies.
+
+        One line per body; with BODY (id, Danish or English name), the full entry.
 
         \b
         Examples:
@@ -124,7 +130,7 @@ def register(app: typer.Typer) -> None:
 
     @kl_command(app.command, "services")
     def services(opts: Opts) -> None:
-        """What KL does for its members: advice, guidance and information.
+        """What KL does for its members.
 
         \b
         Example:
@@ -144,7 +150,9 @@ def register(app: typer.Typer) -> None:
 
     @kl_command(app.command, "sources")
     def sources(opts: Opts) -> None:
-        """Every source the knowledge base cites, and which knowledge base is in use.
+        """Where every fact comes from.
+
+        Every source the knowledge base cites, and which knowledge base is in use.
 
         \b
         Example:
@@ -175,7 +183,9 @@ statutes_app = typer.Typer(
 
 @kl_command(statutes_app.callback, None)
 def statutes(opts: Opts) -> None:
-    """KL's statutes: what they cover, the last revision, the key paragraphs, the amendment rule.
+    """KL's statutes, their paragraphs and the amendment rule.
+
+    What the statutes cover, the last revision, the key paragraphs and how they are amended.
 
     \b
     Usage:
@@ -231,7 +241,7 @@ def statutes_amendment(
         ),
     ] = None,
 ) -> None:
-    """How the statutes are amended (2/3 of the voting delegates), with the votes needed.
+    """The amendment rule (2/3) and the votes needed.
 
     The sources do not settle whether N counts the delegates present or all who are
     entitled to vote; give the number you mean.
@@ -270,7 +280,10 @@ def statutes_delegates(
         ),
     ] = None,
 ) -> None:
-    """Voting delegates under § 4: one per started 8,000 inhabitants, at most the council's seats.
+    """Voting delegates for a population (§ 4).
+
+    One voting delegate per started 8,000 inhabitants, at most as many as the council has seats
+    (the cap is known with medium confidence only).
 
     \b
     Examples:
