@@ -181,40 +181,47 @@ def _cache_put(key: str, kb: KnowledgeBase) -> None:
 
 
 def resolve(query: str, entries: Iterable[tuple[T, Iterable[str]]], kind: str) -> T:
-    """Find one entry by any of its names: exact beats prefix; else ambiguity or did-you-mean."""
-    q_folds = set(foldings(query))
-    table = [(item, [foldings(n) for n in names], list(names)) for item, names in entries]
-    exact = _unique(item for item, folds, _ in table if q_folds & {f for p in folds for f in p})
+    """Find one entry by any of its names, folded (kl_cli/folding.py): an exact name beats a
+    prefix; several exact names or prefixes are ambiguous; else the closest 1-3 (difflib)."""
+    table = [(item, names, [foldings(n) for n in names]) for item, names in _listed(entries)]
+    ids = [names[0] for _, names, _ in table]
+    q_pair = foldings(query)
+    q_folds = {q for q in q_pair if q}
+    if not q_folds:
+        raise LookupFailed(f"no {kind} {query!r}; choose one of: {', '.join(ids)}", ids)
+    exact = [i for i, (_, _, folds) in enumerate(table) if q_folds & {f for p in folds for f in p}]
     if len(exact) == 1:
-        return exact[0]
-    prefix = _unique(
-        item
-        for item, folds, _ in table
+        return table[exact[0]][0]
+    prefix = [
+        i
+        for i, (_, _, folds) in enumerate(table)
         if any(f.startswith(q) for p in folds for f in p for q in q_folds)
-    )
+    ]
     if len(prefix) == 1:
-        return prefix[0]
-    if len(exact) > 1 or len(prefix) > 1:
-        names = [names[0] for item, _, names in table if item in (exact or prefix)]
+        return table[prefix[0]][0]
+    if exact or prefix:
+        names = [ids[i] for i in (exact or prefix)]
         raise LookupFailed(f"{kind} {query!r} is ambiguous: it could be {_or(names)}", names)
-    all_names = {n: names[0] for _, _, names in table for n in names}
-    folded = {foldings(n)[0]: n for n in all_names}
     import difflib
 
-    close = difflib.get_close_matches(foldings(query)[0], list(folded), n=3, cutoff=0.6)
-    suggestions = list(dict.fromkeys(all_names[folded[c]] for c in close))
-    if suggestions:
+    scores: dict[int, float] = {}
+    matcher = difflib.SequenceMatcher()
+    for side in (0, 1):  # compare like with like: long folding with long, short with short
+        matcher.set_seq2(q_pair[side])
+        for i, (_, _, folds) in enumerate(table):
+            for pair in folds:
+                matcher.set_seq1(pair[side])
+                if matcher.real_quick_ratio() >= 0.6 and matcher.quick_ratio() >= 0.6:
+                    scores[i] = max(scores.get(i, 0.0), matcher.ratio())
+    close = sorted((i for i in scores if scores[i] >= 0.6), key=lambda i: -scores[i])[:3]
+    if close:
+        suggestions = [ids[i] for i in close]
         raise LookupFailed(f"no {kind} {query!r}; did you mean {_or(suggestions)}?", suggestions)
-    ids = [names[0] for _, _, names in table]
     raise LookupFailed(f"no {kind} {query!r}; choose one of: {', '.join(ids)}", ids)
 
 
-def _unique(items: Iterable[T]) -> list[T]:
-    out: list[T] = []
-    for item in items:
-        if not any(item is x for x in out):
-            out.append(item)
-    return out
+def _listed(entries: Iterable[tuple[T, Iterable[str]]]) -> list[tuple[T, list[str]]]:
+    return [(item, list(names)) for item, names in entries]
 
 
 def _or(names: Sequence[str]) -> str:
