@@ -71,5 +71,23 @@ class Tree(Record):
     children: tuple[Tree, ...] = ()
 
 
-Block = Heading | Para | Items | Table | Fields | Notes | Tree
+class HitRow(Record):
+    """One search hit; plain: `kind<TAB>id<TAB>command<TAB>snippet`. `spans` mark the matches
+    as code-point offsets into the snippet, sorted and not overlapping."""
+
+    kind: str
+    id: str
+    command: str
+    snippet: str
+    spans: tuple[tuple[int, int], ...] = ()
+
+
+class Hits(Record):
+    """Search hits, best first; the title (how many) is not part of plain output."""
+
+    rows: tuple[HitRow, ...]
+    title: str = ""
+
+
+Block = Heading | Para | Items | Table | Fields | Notes | Tree | Hits
 Doc = tuple[Block, ...]

@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from kl_cli.doc import Doc, Field, Fields, Heading, Items, Notes, Para, Table, Tree
+from kl_cli.doc import Doc, Field, Fields, Heading, HitRow, Hits, Items, Notes, Para, Table, Tree
 
 # Characters that can drive a terminal or hide/reorder text: C0 (but tab and newline), DEL,
 # C1, bidi controls, zero-width characters, line/paragraph separators and the BOM.
@@ -87,6 +87,9 @@ def to_plain(doc: Doc) -> str:
             case Notes(key=key, lines=notes) if key:
                 for note in notes:
                     row(key, note)
+            case Hits(rows=hits):
+                for hit in hits:
+                    row(hit.kind, hit.id, hit.command, hit.snippet)
     return "".join(line + "\n" for line in lines)
 
 
@@ -143,6 +146,9 @@ def to_markdown(doc: Doc) -> str:
             case Notes(title=title, lines=lines):
                 titled(title)
                 out.extend(f"- {md(line)}" for line in lines)
+            case Hits(rows=hits, title=title):
+                titled(title)
+                out.extend(f"{i}. {_md_hit(hit)}" for i, hit in enumerate(hits, 1))
             case Tree():
                 para("```")
                 out.extend(_tree_lines(block))
@@ -153,6 +159,17 @@ def to_markdown(doc: Doc) -> str:
 def _md_field(f: Field) -> str:
     note = f" *{md(f.note)}*" if f.note else ""
     return f"- **{md(f.label)}:** {md(f.value)}{note}"
+
+
+def _md_hit(hit: HitRow) -> str:
+    command = inert(hit.command, single_line=True)
+    code = f"`{command}`" if "`" not in command else md(command)
+    marked, pos = [], 0
+    for start, end in hit.spans:  # each piece escaped on its own, the matches in bold
+        marked += [md(hit.snippet[pos:start]), "**", md(hit.snippet[start:end]), "**"]
+        pos = end
+    marked.append(md(hit.snippet[pos:]))
+    return f"{code} ({md(hit.kind)} {md(hit.id)}): {''.join(marked)}"
 
 
 def _tree_lines(tree: Tree, prefix: str = "", last: bool = True, top: bool = True) -> list[str]:

@@ -12,7 +12,7 @@ from rich.table import Table as RichTable
 from rich.text import Text
 from rich.tree import Tree as RichTree
 
-from kl_cli.doc import Doc, Fields, Heading, Items, Notes, Para, Table, Tree
+from kl_cli.doc import Doc, Fields, Heading, HitRow, Hits, Items, Notes, Para, Table, Tree
 from kl_cli.formats import inert
 
 NARROW = 40  # below this, tables become lists
@@ -67,6 +67,10 @@ def renderable(doc: Doc, width: int) -> RenderableType:
                 parts.append(notes)
             case Tree():
                 parts.append(_tree(block))
+            case Hits(rows=hits, title=title):
+                if title:
+                    parts.append(_t(title, "bold"))
+                parts.extend(_hit(hit) for hit in hits)
     return Group(*parts)
 
 
@@ -128,6 +132,27 @@ def _fields(fields: tuple, width: int) -> RenderableType:  # type: ignore[type-a
     for f in fields:
         grid.add_row(_t(f.label), _noted(f.value, f.note))
     return Padding(grid, (0, 0, 1, 0), expand=False)
+
+
+def _hit(hit: HitRow) -> RenderableType:
+    head = _t(hit.kind, "dim")
+    head.append(" ")
+    head.append(_t(hit.id, "cyan"))
+    head.append("  ")
+    head.append(_t(hit.command, "green"))
+    # Sanitise the pieces before, inside and after each match on their own: inert() can
+    # lengthen text, so offsets into the raw snippet are not offsets into the sanitised one.
+    snippet, marks, pos = Text(), [], 0
+    for start, end in hit.spans:
+        snippet.append(inert(hit.snippet[pos:start], single_line=True))
+        begin = len(snippet)
+        snippet.append(inert(hit.snippet[start:end], single_line=True))
+        marks.append((begin, len(snippet)))
+        pos = end
+    snippet.append(inert(hit.snippet[pos:], single_line=True))
+    for begin, finish in marks:
+        snippet.stylize("bold", begin, finish)
+    return Padding(Group(head, Padding(snippet, (0, 0, 0, 2))), (0, 0, 1, 0), expand=False)
 
 
 def _tree(tree: Tree) -> RenderableType:
