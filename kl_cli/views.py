@@ -388,9 +388,12 @@ def body(kb: KnowledgeBase, lang: Lang, b: Body) -> View:
             c.refs(u.sources)
     relations = body_relations(kb, b.id)
     if relations:
+        edges = [e for e in kb.relations if b.id in (e.subject, e.object)]
         data["relations"] = [
             {"subject": s, "relation": r, "object": o, "text": relation_phrase(c, kb, s, r, o)}
-            for s, r, o in relations
+            | ({"paragraph": e.paragraph} if e.paragraph else {})
+            | {"sources": [c.source_json(sid) for sid in e.sources]}
+            for (s, r, o), e in zip(relations, edges, strict=True)
         ]
         blocks.append(
             Items(
