@@ -8,9 +8,10 @@ from typing import Annotated
 import typer
 
 from kl_cli import __version__, views
-from kl_cli.commands import reference
+from kl_cli.commands import org, reference
 from kl_cli.commands.common import (
     EXIT_INTERRUPTED,
+    HUMAN,
     Fmt,
     Opts,
     UsageError,
@@ -58,7 +59,7 @@ VersionOpt = Annotated[
 ]
 
 
-@kl_command(app.callback, None)
+@kl_command(app.callback, None, formats=frozenset(Fmt))  # each command checks its own
 def root(opts: Opts, version: VersionOpt = None) -> None:
     """Without a command: one screen on what KL is and where to look next.
 
@@ -79,10 +80,13 @@ def root(opts: Opts, version: VersionOpt = None) -> None:
         )
         raise typer.Exit(0)
     if opts.subcommand is None:
+        if opts.format not in HUMAN:
+            raise UsageError(f"format {opts.format.value!r} is not available for this command")
         emit(opts, views.overview(load(opts).kb, opts.lang))
 
 
 reference.register(app)
+org.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,44 @@
+"""`kl org`: the organisation chart of KL's political bodies, also as Mermaid and DOT."""
+
+from __future__ import annotations
+
+import typer
+
+from kl_cli.commands.common import HUMAN, Fmt, Opts, emit, kl_command, load, write_out
+
+ORG_FORMATS = HUMAN | {Fmt.mermaid, Fmt.dot}
+
+
+def register(app: typer.Typer) -> None:
+    """Add `kl org` to the root app."""
+
+    @kl_command(app.command, "org", formats=ORG_FORMATS)
+    def org(opts: Opts) -> None:
+        """Who elects, sets up, advises or decides what: KL's bodies as an organisation chart.
+
+        A tree from the delegeretmøde down; an edge back to a body above is a leaf marked ↩,
+        an edge to a body drawn in another branch a leaf marked →. Plain output is one edge
+        per line (from, relation, to, statute paragraph); -f mermaid and -f dot give the
+        chart as a Mermaid flowchart or a Graphviz graph, -f markdown the Mermaid chart in
+        a fenced block that GitHub renders.
+
+        \b
+        Examples:
+          kl org
+          kl org -f mermaid
+          kl org --lang en -f dot | dot -Tsvg > kl.svg
+          kl org --json
+        """
+        from kl_cli import org as chart
+
+        kb = load(opts).kb
+        if opts.format == Fmt.mermaid:
+            write_out(chart.to_mermaid(chart.build_graph(kb), opts.lang))
+        elif opts.format == Fmt.dot:
+            write_out(chart.to_dot(chart.build_graph(kb), opts.lang))
+        elif opts.format == Fmt.markdown:
+            write_out(chart.to_markdown(chart.build_graph(kb), opts.lang))
+        elif opts.format == Fmt.plain:
+            write_out(chart.to_plain(chart.build_graph(kb)))
+        else:
+            emit(opts, chart.view(kb, opts.lang, opts.width))

@@ -1,0 +1,366 @@
+"""`kl org`: the chart's data, its tree, Mermaid and DOT, and the formats other commands refuse."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+import pydot
+import pytest
+
+from kl_cli import org
+from kl_cli.kb import load_bundled
+from tests.conftest import ROOT, assert_error, check_golden, run
+
+KB = load_bundled()
+# The closed list of relations from the issue, with their labels; written out here on purpose.
+CLOSED = {
+    "elects": {"da": "vælger", "en": "elects"},
+    "advises": {"da": "rådgiver", "en": "advises"},
+    "sets_up": {"da": "nedsætter", "en": "sets up"},
+    "member_of": {"da": "er medlem af", "en": "is a member of"},
+    "decides": {"da": "beslutter", "en": "decides"},
+}
+NODE_DECL = re.compile(r'^    ([A-Za-z0-9_]+)(?:\["(.*)"\]|\("(.*)"\))$')
+EDGE_LINE = re.compile(r'^    ([A-Za-z0-9_]+) -->\|"([^"]*)"\| ([A-Za-z0-9_]+)$')
+GUIDES = re.compile(r"[│├└─]")
+# pydot's parser still calls pyparsing's old camelCase names.
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:pydot.dot_parser")
+
+
+def _names(lang: str) -> dict[str, str]:
+    names = {b.id: b.name.get(lang) for b in KB.bodies}  # type: ignore[arg-type]
+    return names | {a.id: a.name.get(lang) for a in KB.actors}  # type: ignore[arg-type]
+
+
+def _cells(line: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+# --- golden files --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+@pytest.mark.parametrize("columns", ["80", "40"])
+def test_rich_tree_golden(lang: str, columns: str) -> None:
+    result = run("org", "-f", "rich", "--lang", lang, env={"COLUMNS": columns})
+    assert result.exit_code == 0, result.stderr
+    check_golden(f"org_rich{columns}_{lang}.txt", result.stdout)
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+@pytest.mark.parametrize("fmt", ["mermaid", "dot"])
+def test_chart_golden(fmt: str, lang: str) -> None:
+    result = run("org", "-f", fmt, "--lang", lang)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    check_golden(f"org_{fmt}_{lang}.txt", result.stdout)
+
+
+# --- the rich tree -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+@pytest.mark.parametrize("columns", [80, 60, 40, 30])
+def test_rich_tree_fits_and_never_cuts_a_name(lang: str, columns: int) -> None:
+    out = run("org", "-f", "rich", "--lang", lang, env={"COLUMNS": str(columns)}).stdout
+    assert max(_cells(line) for line in out.splitlines()) <= columns
+    assert "…" not in out
+    words = " ".join(GUIDES.sub(" ", out).split())
+    for name in _names(lang).values():
+        if name in {"Kommunalbestyrelserne", "The municipal councils"}:
+            continue  # an actor no relation names yet: not in the chart
+        assert name in words, name
+
+
+def test_rich_tree_at_80_has_paragraphs_and_sources_and_at_40_keeps_names_whole() -> None:
+    wide = run("org", "-f", "rich", "--lang", "en", env={"COLUMNS": "80"}).stdout
+    assert "elects Executive Committee (§ 6 stk. 2) [1, 2]" in wide
+    assert "Sources" in wide
+    narrow = run("org", "-f", "rich", "--lang", "en", env={"COLUMNS": "40"}).stdout
+    assert "§" not in narrow and "Sources" not in narrow
+    for line in ("Chairman and vice chairman", "Committee of Representatives"):
+        assert any(row.endswith(line) for row in narrow.splitlines()), line
+
+
+def test_tree_starts_at_the_delegeretmoede_and_marks_the_cycle() -> None:
+    out = run("org", "-f", "rich", "--lang", "en", env={"COLUMNS": "80"}).stdout
+    lines = out.splitlines()
+    assert lines[1] == "General Assembly"
+    assert lines[2].startswith("├── elects Executive Committee")
+    # The udvalg advise the bestyrelse that set them up: a back-reference leaf, not a loop.
+    at = next(i for i, line in enumerate(lines) if "sets up Sub-Committees" in line)
+    assert "└── ↩ advises Executive Committee" in lines[at + 1]
+
+
+def test_forest_draws_every_node_once_and_every_edge_once() -> None:
+    graph = org.build_graph(KB)
+    trees = org.forest(graph)
+    drawn: list[str] = []
+    edges: list[org.Edge] = []
+    refs: dict[tuple[str, str, str], str] = {}
+
+    def walk(b: org.Branch, ancestors: tuple[str, ...]) -> None:
+        if b.edge is not None:
+            edges.append(b.edge)
+            assert b.edge.object == b.node
+            assert b.edge.subject == (ancestors[-1] if ancestors else None)
+        if b.ref:
+            assert not b.children
+            refs[(b.edge.subject, b.edge.relation, b.node)] = b.ref  # type: ignore[union-attr]
+            assert (b.ref == "cycle") == (b.node in ancestors)
+            return
+        drawn.append(b.node)
+        for k in b.children:
+            walk(k, (*ancestors, b.node))
+
+    for t in trees:
+        walk(t, ())
+    assert trees[0].node == "delegeretmoede"
+    assert sorted(drawn) == sorted(n.id for n in graph.nodes)
+    assert sorted(edges, key=repr) == sorted(KB.relations, key=repr)
+    assert refs[("udvalg", "advises", "bestyrelse")] == "cycle"
+    assert refs[("formandskab", "advises", "bestyrelse")] == "cycle"
+
+
+def test_forest_handles_a_graph_without_the_root_and_with_a_pure_cycle() -> None:
+    from kl_cli.models import Edge, Text
+
+    nodes = tuple(org.Node(i, i, "body", Text(i.upper(), i.upper())) for i in ("a", "b", "c"))
+    edges = (
+        Edge("a", "advises", "b", ("s",)),
+        Edge("b", "advises", "a", ("s",)),
+        Edge("c", "elects", "c", ("s",)),
+    )
+    trees = org.forest(org.Graph(nodes, edges))
+    # No "delegeretmoede": c starts (no other node points at it), then the first of the cycle.
+    assert [t.node for t in trees] == ["c", "a"]
+    assert trees[0].children[0].ref == "cycle"
+    assert trees[1].children[0].node == "b"
+    assert trees[1].children[0].children[0].ref == "cycle"
+
+
+# --- Mermaid and DOT -----------------------------------------------------------------------------
+
+
+def _mermaid(lang: str, *extra: str) -> tuple[dict[str, str], list[tuple[str, str, str]]]:
+    result = run("org", "-f", "mermaid", "--lang", lang, *extra)
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "flowchart TD"
+    nodes: dict[str, str] = {}
+    edges: list[tuple[str, str, str]] = []
+    for line in lines[1:]:
+        if m := NODE_DECL.match(line):
+            assert m.group(1) not in nodes, f"{m.group(1)} declared twice"
+            nodes[m.group(1)] = m.group(2) if m.group(2) is not None else m.group(3)
+        elif m := EDGE_LINE.match(line):
+            edges.append((m.group(1), m.group(2), m.group(3)))
+        else:
+            pytest.fail(f"neither a node nor an edge: {line!r}")
+    return nodes, edges
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_mermaid_every_edge_names_two_declared_nodes(lang: str) -> None:
+    nodes, edges = _mermaid(lang)
+    assert all(key.isascii() for key in nodes)
+    assert len(edges) == len(KB.relations)
+    for subject, label, obj in edges:
+        assert subject in nodes and obj in nodes, (subject, obj)
+        assert label in {labels[lang] for labels in CLOSED.values()}
+    names = _names(lang)
+    assert set(nodes.values()) <= set(names.values())
+    assert nodes["delegeretmoede"] == names["delegeretmoede"]
+    assert ("udvalg", CLOSED["advises"][lang], "bestyrelse") in edges
+    assert ("kommuner", CLOSED["elects"][lang], "delegeretmoede") in edges
+
+
+def _dot(text: str) -> pydot.Dot:
+    graphs = pydot.graph_from_dot_data(text)
+    assert graphs is not None and len(graphs) == 1
+    return graphs[0]
+
+
+def _unquote(value: str) -> str:
+    assert value.startswith('"') and value.endswith('"'), value
+    return value[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_dot_parses_and_matches_the_mermaid_chart(lang: str) -> None:
+    result = run("org", "-f", "dot", "--lang", lang)
+    assert result.exit_code == 0, result.stderr
+    graph = _dot(result.stdout)
+    assert graph.get_type() == "digraph"
+    labels = {
+        n.get_name(): _unquote(n.get_label())
+        for n in graph.get_nodes()
+        if n.get_name() not in ("node", "edge", "graph")
+    }
+    nodes, edges = _mermaid(lang)
+    assert labels == nodes
+    dot_edges = [
+        (e.get_source(), _unquote(e.get_label()), e.get_destination()) for e in graph.get_edges()
+    ]
+    assert dot_edges == edges
+
+
+def test_markdown_is_the_mermaid_chart_in_a_fenced_block() -> None:
+    mermaid = run("org", "-f", "mermaid").stdout
+    assert run("org", "-f", "markdown").stdout == "```mermaid\n" + mermaid + "```\n"
+
+
+def test_root_level_format_reaches_org() -> None:
+    assert run("-f", "mermaid", "org").stdout == run("org", "-f", "mermaid").stdout
+    assert (
+        run("--lang", "en", "-f", "dot", "org").stdout
+        == run("org", "--lang", "en", "-f", "dot").stdout
+    )
+
+
+HOSTILE = '"Quoted" <b>bold</b> #1 [bold]x[/bold] `code` back\\slash \x1b[31mred'
+
+
+def _hostile_kb(tmp_path: Path) -> str:
+    text = (ROOT / "data" / "kl.yaml").read_text(encoding="utf-8")
+    old = 'name: {da: "Udvalg", en: "Sub-Committees"}'
+    assert old in text
+    escaped = HOSTILE.replace("\\", "\\\\").replace('"', '\\"').replace("\x1b", "\\e")
+    path = tmp_path / "hostile.yaml"
+    path.write_text(text.replace(old, f'name: {{da: "{escaped}", en: "x"}}'), encoding="utf-8")
+    return str(path)
+
+
+def test_names_with_markup_quotes_and_controls_stay_inert(tmp_path: Path) -> None:
+    data = _hostile_kb(tmp_path)
+    nodes, _ = _mermaid("da", "--data", data)
+    assert '"' not in nodes["udvalg"] and "<" not in nodes["udvalg"]
+    assert "#quot;Quoted#quot;" in nodes["udvalg"] and "#lt;b#gt;" in nodes["udvalg"]
+    dot = run("org", "-f", "dot", "--data", data)
+    assert "\x1b" not in dot.stdout
+    label = _dot(dot.stdout).get_node("udvalg")[0].get_label()
+    assert _unquote(label) == HOSTILE.replace("\x1b", "\\x1b")
+    rich = run("org", "-f", "rich", "--data", data, env={"COLUMNS": "200"}).stdout
+    assert "[bold]x[/bold]" in rich and "\x1b" not in rich
+    plain = run("org", "--data", data).stdout
+    assert "\x1b" not in plain
+
+
+def test_ascii_keys_avoid_keywords_and_collisions() -> None:
+    taken: set[str] = set()
+    keys = [org.ascii_key(i, taken) for i in ("end", "Ærø by", "aeroe-by", "1st", "", "Graph")]
+    assert keys == ["n_end", "aeroe_by", "aeroe_by_2", "n_1st", "n_node", "n_graph"]
+    assert all(re.fullmatch(r"[a-z_][a-z0-9_]*", k) for k in keys)
+
+
+# --- plain, JSON, YAML ---------------------------------------------------------------------------
+
+
+def test_plain_is_one_edge_per_line() -> None:
+    result = run("org", "-f", "plain")
+    rows = [line.split("\t") for line in result.stdout.splitlines()]
+    assert all(len(row) == 4 for row in rows)
+    expected = [[e.subject, e.relation, e.object, e.paragraph or ""] for e in KB.relations]
+    assert rows == expected
+    assert ["delegeretmoede", "elects", "bestyrelse", "6.2"] in rows
+    assert ["borgmestre", "member_of", "kkr", "15"] in rows
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_json_nodes_and_edges_with_their_sources(lang: str) -> None:
+    data = json.loads(run("org", "--json", "--lang", lang).stdout)
+    assert data["kind"] == "org" and data["lang"] == lang and data["root"] == "delegeretmoede"
+    assert {r["id"]: r["label"] for r in data["relations"]} == {
+        k: v[lang] for k, v in CLOSED.items()
+    }
+    nodes = {n["id"]: n for n in data["nodes"]}
+    assert {b.id for b in KB.bodies} <= set(nodes)
+    assert {"kommuner", "borgmestre"} <= set(nodes)
+    assert {n["kind"] for n in data["nodes"]} <= {"body", "actor"}
+    assert nodes["bestyrelse"]["kind"] == "body" and nodes["kommuner"]["kind"] == "actor"
+    assert nodes["delegeretmoede"]["name"] == (
+        "Delegeretmøde" if lang == "da" else "General Assembly"
+    )
+    source_ids = {s.id for s in KB.sources}
+    assert len(data["edges"]) == len(KB.relations)
+    for edge in data["edges"]:
+        assert edge["subject"] in nodes and edge["object"] in nodes
+        assert edge["relation"] in CLOSED, edge
+        assert edge["label"] == CLOSED[edge["relation"]][lang]
+        assert edge["sources"], edge
+        for source in edge["sources"]:
+            assert source["id"] in source_ids and source["title"]
+    by_pair = {(e["subject"], e["object"]): e for e in data["edges"]}
+    assert by_pair[("delegeretmoede", "bestyrelse")]["paragraph"]["label"] == "§ 6 stk. 2"
+
+
+def test_yaml_matches_json() -> None:
+    import yaml
+
+    assert yaml.safe_load(run("org", "-f", "yaml").stdout) == json.loads(
+        run("org", "--json").stdout
+    )
+
+
+def test_every_kb_edge_is_sourced_and_uses_the_closed_list() -> None:
+    assert KB.relations
+    for edge in KB.relations:
+        assert edge.sources, edge
+        assert edge.relation in CLOSED, edge
+
+
+def test_a_relation_outside_the_closed_list_is_an_invalid_kb(tmp_path: Path) -> None:
+    text = (ROOT / "data" / "kl.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "bad.yaml"
+    path.write_text(text.replace("relation: advises", "relation: appoints", 1), encoding="utf-8")
+    assert_error(run("org", "--data", str(path)), 65, "got 'appoints'")
+
+
+# --- other commands ------------------------------------------------------------------------------
+
+
+def test_bodies_udvalg_shows_its_relations() -> None:
+    out = run("bodies", "udvalg", "-f", "plain").stdout.splitlines()
+    assert "relation\tBestyrelse nedsætter Udvalg" in out
+    assert "relation\tUdvalg rådgiver Bestyrelse" in out
+    rich = run("bodies", "udvalg", "-f", "rich", "--lang", "en").stdout
+    assert "Relations" in rich
+    assert "Executive Committee sets up Sub-Committees" in rich
+    data = json.loads(run("bodies", "udvalg", "--json").stdout)["body"]["relations"]
+    assert {(r["subject"], r["relation"], r["object"]) for r in data} == {
+        ("bestyrelse", "sets_up", "udvalg"),
+        ("udvalg", "advises", "bestyrelse"),
+    }
+    assert all(r["sources"] and all(s["title"] for s in r["sources"]) for r in data)
+
+
+def test_bodies_relations_carry_paragraph_and_sources() -> None:
+    data = json.loads(run("bodies", "delegeretmoede", "--json").stdout)["body"]["relations"]
+    by_object = {r["object"]: r for r in data}
+    assert by_object["delegeretmoede"]["subject"] == "kommuner"
+    assert by_object["delegeretmoede"]["paragraph"] == "4"
+    assert [s["id"] for s in by_object["bestyrelse"]["sources"]] == [
+        "kl-nye-valgperiode",
+        "iv4-delegeretmoede",
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["mermaid", "dot"])
+@pytest.mark.parametrize(
+    "args",
+    [[], ["about"], ["values", "2"], ["bodies"], ["bodies", "udvalg"], ["statutes", "4"]],
+)
+def test_mermaid_and_dot_are_usage_errors_elsewhere(fmt: str, args: list[str]) -> None:
+    assert_error(run(*args, "-f", fmt), 2, f"format '{fmt}' is not available")
+    assert_error(run("-f", fmt, *args), 2, f"format '{fmt}' is not available")
+
+
+def test_help_shows_real_examples() -> None:
+    out = run("org", "--help").stdout
+    assert "Examples:" in out
+    for example in ("kl org -f mermaid", "kl org --json"):
+        assert example in out
+    assert "org" in run("--help").stdout
