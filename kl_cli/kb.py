@@ -279,13 +279,6 @@ def sources_of(kb: KnowledgeBase, ids: Iterable[str]) -> list[Source]:
     return [by_id[i] for i in ids if i in by_id]
 
 
-def body_relations(kb: KnowledgeBase, body_id: str) -> list[tuple[str, str, str]]:
-    """(subject, relation, object) for every edge touching a body, in the KB's order."""
-    return [
-        (e.subject, e.relation, e.object) for e in kb.relations if body_id in (e.subject, e.object)
-    ]
-
-
 def delegates_needed(delegates: int, numerator: int, denominator: int) -> int:
     """Smallest whole number >= delegates * numerator / denominator (integer arithmetic)."""
     return -(-delegates * numerator // denominator)

@@ -6,10 +6,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from kl_cli.doc import Block, Doc, Field, Fields, Heading, Items, Notes, Para, Table
-from kl_cli.kb import body_relations, delegates_needed, voting_delegates
+from kl_cli.kb import delegates_needed, voting_delegates
 from kl_cli.models import (
     Body,
     Count,
+    Edge,
     Fact,
     KnowledgeBase,
     Lang,
@@ -80,6 +81,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("kl leadership [VALUE]", "the leadership behaviours under each value"),
     ("kl bodies [BODY]", "the political bodies"),
     ("kl statutes [PARAGRAPH]", "the statutes; also: amendment, delegates"),
+    ("kl org", "an organisation chart: who elects, sets up and advises whom"),
     ("kl services", "what KL does for its members"),
     ("kl international", "the international and EU work"),
     ("kl sources", "where every fact comes from"),
@@ -329,9 +331,22 @@ def _count_label(c: Ctx, count: Count) -> str:
     return c.t(count.label)
 
 
-def relation_phrase(c: Ctx, kb: KnowledgeBase, subject: str, relation: str, obj: str) -> str:
+# A relation seen from its object: "udvalg" is "set up by" the bestyrelse.
+INVERSE: dict[str, dict[Lang, str]] = {
+    "elects": {"da": "vælges af", "en": "elected by"},
+    "advises": {"da": "rådgives af", "en": "advised by"},
+    "sets_up": {"da": "nedsættes af", "en": "set up by"},
+    "member_of": {"da": "har som medlemmer", "en": "has as members"},
+    "decides": {"da": "besluttes af", "en": "decided by"},
+}
+
+
+def relation_phrase(c: Ctx, kb: KnowledgeBase, body_id: str, edge: Edge) -> str:
+    """The relation from the body's side: 'elects: Formand og næstformand', 'set up by: ...'."""
     names = {b.id: c.t(b.name) for b in kb.bodies} | {a.id: c.t(a.name) for a in kb.actors}
-    return f"{names.get(subject, subject)} {c.label(relation)} {names.get(obj, obj)}"
+    if edge.subject == body_id:
+        return f"{c.label(edge.relation)}: {names.get(edge.object, edge.object)}"
+    return f"{INVERSE[edge.relation][c.lang]}: {names.get(edge.subject, edge.subject)}"
 
 
 def body(kb: KnowledgeBase, lang: Lang, b: Body) -> View:
@@ -386,22 +401,17 @@ def body(kb: KnowledgeBase, lang: Lang, b: Body) -> View:
         )
         for u in b.units:
             c.refs(u.sources)
-    relations = body_relations(kb, b.id)
-    if relations:
-        edges = [e for e in kb.relations if b.id in (e.subject, e.object)]
+    edges = [e for e in kb.relations if b.id in (e.subject, e.object)]
+    if edges:
         data["relations"] = [
-            {"subject": s, "relation": r, "object": o, "text": relation_phrase(c, kb, s, r, o)}
+            {"subject": e.subject, "relation": e.relation, "object": e.object}
+            | {"text": relation_phrase(c, kb, b.id, e)}
             | ({"paragraph": e.paragraph} if e.paragraph else {})
             | {"sources": [c.source_json(sid) for sid in e.sources]}
-            for (s, r, o), e in zip(relations, edges, strict=True)
+            for e in edges
         ]
-        blocks.append(
-            Items(
-                "relation",
-                tuple(relation_phrase(c, kb, *rel) for rel in relations),
-                c.label("relations"),
-            )
-        )
+        phrases = tuple(relation_phrase(c, kb, b.id, e) for e in edges)
+        blocks.append(Items("relation", phrases, c.label("relations")))
     return c.view("body", {"body": data}, blocks)
 
 
