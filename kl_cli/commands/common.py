@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import enum
+import errno
 import functools
 import inspect
+import io
 import os
 import sys
 from collections.abc import Callable
@@ -155,7 +157,8 @@ def resolve(ctx: typer.Context, allowed: frozenset[Fmt] = HUMAN) -> Opts:
     """Innermost option given wins, then the environment, then the default."""
     fmt = _format_at(ctx) or Fmt.auto
     if fmt not in allowed:
-        raise UsageError(f"format {fmt.value!r} is not available for this command")
+        choices = ", ".join(f.value for f in Fmt if f in allowed)
+        raise UsageError(f"format {fmt.value!r} is not available for this command ({choices})")
     if fmt == Fmt.auto:
         fmt = Fmt.rich if stdout_is_tty() else Fmt.plain
     lang_given = _given(ctx, "lang")
@@ -203,16 +206,35 @@ def write_out(text: str) -> None:
             stream.write(data.decode(encoding))
             stream.flush()
     except BrokenPipeError:
-        _silence_stdout()
+        silence_stdout()
         raise typer.Exit(EXIT_OK) from None
     except (OSError, ValueError) as e:
-        _silence_stdout()
-        reason = os.strerror(e.errno) if isinstance(e, OSError) and e.errno else "stdout is closed"
-        raise Failure(f"cannot write output: {reason}", EXIT_OUTPUT) from None
+        silence_stdout()
+        raise Failure(f"cannot write output: {output_error(e)}", EXIT_OUTPUT) from None
 
 
-def _silence_stdout() -> None:
-    # Point fd 1 at /dev/null so the interpreter's final flush cannot fail again.
+def output_error(e: BaseException) -> str:
+    """Why writing failed, in words: the OS's reason, or that stdout is closed."""
+    if isinstance(e, OSError):
+        if e.strerror:
+            return e.strerror
+        if e.errno:
+            return os.strerror(e.errno)
+    return "standard output is closed"
+
+
+class ClosedStdout(io.TextIOBase):
+    """Stands in for a stdout closed before kl started (`kl ... >&-`): every write fails."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+
+def silence_stdout() -> None:
+    """Point fd 1 at /dev/null so the interpreter's final flush cannot fail again."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
@@ -221,14 +243,33 @@ def _silence_stdout() -> None:
         pass
 
 
-def fail(message: str, code: int) -> NoReturn:
+def say_error(message: str) -> None:
+    """One inert `kl: error: ...` line on stderr; never raises (stderr may be gone too)."""
     from kl_cli.formats import inert
 
+    line = f"kl: error: {inert(message, single_line=True)}\n"
     try:
-        sys.stderr.write(f"kl: error: {inert(message, single_line=True)}\n")
+        encoding = getattr(sys.stderr, "encoding", None) or "utf-8"
+        sys.stderr.write(line.encode(encoding, "backslashreplace").decode(encoding))
         sys.stderr.flush()
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, LookupError):
         pass
+
+
+def internal_error(e: BaseException) -> str:
+    """A one-line description of an unexpected exception: its type and (shortened) message."""
+    text = str(e)
+    if len(text) > 300:
+        text = text[:300] + "…"
+    return (
+        f"internal error: {type(e).__name__}: {text}"
+        if text
+        else f"internal error: {type(e).__name__}"
+    )
+
+
+def fail(message: str, code: int) -> NoReturn:
+    say_error(message)
     raise typer.Exit(code)
 
 
@@ -256,7 +297,7 @@ def guarded(run: Callable[[], None]) -> None:
     except KeyboardInterrupt:
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except Exception as e:  # the last line of defence: one line, no traceback
-        fail(f"internal error: {type(e).__name__}: {e}", EXIT_INTERNAL)
+        fail(internal_error(e), EXIT_INTERNAL)
 
 
 def kl_command(
