@@ -71,6 +71,8 @@ def read_bytes(path: str, display: str, limit: int = MAX_BYTES) -> bytes:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as e:
         raise KBUnreadableError(display, _os_reason(e)) from None
+    except ValueError:  # a NUL character in the name
+        raise KBUnreadableError(display, "not a valid file name") from None
     try:
         st = os.fstat(fd)
         if stat.S_ISDIR(st.st_mode):
