@@ -10,7 +10,12 @@ from kl_cli.doc import Doc, Field, Fields, Heading, HitRow, Hits, Items, Notes, 
 
 # Characters that can drive a terminal or hide/reorder text: C0 (but tab and newline), DEL,
 # C1, bidi controls, zero-width characters, line/paragraph separators and the BOM.
-_DANGEROUS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff"
+# Lone surrogates (undecodable bytes of a file name, as Python's surrogateescape maps them)
+# cannot be encoded at all, so they are escaped as well.
+_DANGEROUS = (
+    "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff"
+    "\ud800-\udfff"
+)
 _DANGER_RE = re.compile(f"[{_DANGEROUS}]")
 _DANGER_NL_RE = re.compile(f"[{_DANGEROUS}\t\n]")
 
@@ -22,6 +27,8 @@ def _escape(m: re.Match[str]) -> str:
     if ch == "\n":
         return "\\n"
     o = ord(ch)
+    if 0xDC80 <= o <= 0xDCFF:  # surrogateescape: show the original byte
+        return f"\\x{o - 0xDC00:02x}"
     return f"\\x{o:02x}" if o < 0x100 else f"\\u{o:04x}"
 
 
