@@ -8,16 +8,24 @@ from typing import Annotated
 import typer
 
 from kl_cli import __version__, views
-from kl_cli.commands import org, reference
+from kl_cli.commands import kbfile, org, reference
 from kl_cli.commands.common import (
+    EXIT_INTERNAL,
     EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_OUTPUT,
     HUMAN,
+    ClosedStdout,
     Fmt,
     Opts,
     UsageError,
     emit,
+    internal_error,
     kl_command,
     load,
+    output_error,
+    say_error,
+    silence_stdout,
     write_out,
 )
 
@@ -74,10 +82,10 @@ def root(opts: Opts, version: VersionOpt = None) -> None:
             raise UsageError("--version prints text only")
         loaded = load(opts)
         where = f"custom knowledge base {loaded.path}" if loaded.path else "bundled knowledge base"
-        write_out(
-            f"kl {__version__}\n{where}: version {loaded.kb.kb_version}, "
-            f"last reviewed {loaded.kb.last_reviewed}\n"
-        )
+        from kl_cli.formats import inert
+
+        about = f"{where}: version {loaded.kb.kb_version}, last reviewed {loaded.kb.last_reviewed}"
+        write_out(f"kl {__version__}\n{inert(about, single_line=True)}\n")
         raise typer.Exit(0)
     if opts.subcommand is None:
         if opts.format not in HUMAN:
@@ -86,12 +94,29 @@ def root(opts: Opts, version: VersionOpt = None) -> None:
 
 
 reference.register(app)
+kbfile.register(app)
 org.register(app)
 
 
 def main() -> None:
-    """The console-script entry point."""
+    """The console-script entry point: Typer's handling plus kl's exit-code contract."""
+    if sys.stdout is None:  # started with stdout closed (`>&-`): any output must fail, as 74
+        sys.stdout = ClosedStdout()
+    stdout = sys.stdout
     try:
         app(prog_name="kl")
+    except SystemExit as e:
+        # When a reader closes the pipe while Typer writes (`kl --help | head -1`), Typer swaps
+        # sys.stdout for a pacifying wrapper and exits 1; for kl that is a normal, silent end.
+        if e.code == 1 and sys.stdout is not stdout:
+            raise SystemExit(EXIT_OK) from None
+        raise
     except KeyboardInterrupt:
         sys.exit(EXIT_INTERRUPTED)
+    except OSError as e:  # outside a command only Typer's own output (help) is written
+        silence_stdout()
+        say_error(f"cannot write output: {output_error(e)}")
+        sys.exit(EXIT_OUTPUT)
+    except Exception as e:  # the last line of defence: one line, no traceback, no locals
+        say_error(internal_error(e))
+        sys.exit(EXIT_INTERNAL)
