@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from kl_cli import __version__, views
-from kl_cli.commands import kbfile, org, reference
+from kl_cli.commands import kbfile, org, reference, search
 from kl_cli.commands.common import (
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
@@ -96,6 +96,7 @@ def root(opts: Opts, version: VersionOpt = None) -> None:
 reference.register(app)
 kbfile.register(app)
 org.register(app)
+search.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,50 @@
+"""`kl search TEXT...`: find any text of the knowledge base, in both languages."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from kl_cli.commands.common import Opts, UsageError, emit, kl_command, load
+
+TextArg = Annotated[
+    list[str],
+    typer.Argument(
+        metavar="TEXT...",
+        help="Words that must all occur in one text, in any order; quote a phrase.",
+        show_default=False,
+    ),
+]
+LimitOpt = Annotated[
+    int,
+    typer.Option("--limit", "-n", metavar="N", min=1, help="Show at most N hits."),
+]
+
+
+def register(app: typer.Typer) -> None:
+    """Add `kl search` to the root app."""
+
+    @kl_command(app.command, "search")
+    def search(opts: Opts, text: TextArg, limit: LimitOpt = 10) -> None:
+        """Find any text, in Danish or English.
+
+        Searches every text of the knowledge base in both languages. Case does not
+        matter, and æ, ø, å may be typed as ae, oe, aa or as a, o, a. Several words
+        must all occur in the same text, in any order; a quoted phrase must occur as
+        it is. Hits are ranked (a title or name first, then list items, then running
+        text) and each names the command that shows it in full. Nothing found: exit 1,
+        with the closest words the knowledge base does have.
+
+        \b
+        Examples:
+          kl search kommunekontaktraad
+          kl search frihedsgrader uddelegere
+          kl search "sætte dagsordenen" --limit 3
+          kl search deadlines --lang en --json
+        """
+        from kl_cli.search_view import search_view
+
+        if not all(word.split() for word in text):
+            raise UsageError("search text must not be empty")
+        emit(opts, search_view(load(opts).kb, opts.lang, text, limit))

@@ -1,0 +1,73 @@
+"""What `kl search` shows: its hits as data for JSON/YAML and as a document for people."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from kl_cli.doc import Block, Heading, HitRow, Hits
+from kl_cli.models import KnowledgeBase, Lang
+from kl_cli.search import RANKS, Hit, search
+from kl_cli.views import Ctx, View
+
+_LABELS: dict[str, dict[Lang, str]] = {
+    "title": {"da": "Søgning: {query}", "en": "Search: {query}"},
+    "one": {"da": "1 træf", "en": "1 hit"},
+    "all": {"da": "{total} træf", "en": "{total} hits"},
+    "some": {
+        "da": "{total} træf, de første {shown} vises",
+        "en": "{total} hits, the first {shown} shown",
+    },
+}
+
+
+def _label(key: str, lang: Lang, **values: Any) -> str:
+    return _LABELS[key][lang].format(**values)
+
+
+def _shown_query(terms: Sequence[str]) -> str:
+    return " ".join(f"“{t}”" if " " in t else t for t in terms)
+
+
+def _hit_json(c: Ctx, hit: Hit) -> dict[str, Any]:
+    e = hit.entry
+    start, end = hit.spans[0] if hit.spans else (0, 0)
+    return {
+        "kind": e.kind,
+        "id": e.id,
+        "field": e.field,
+        "rank": RANKS[e.rank],
+        "lang": hit.lang,
+        "command": hit.command,
+        "snippet": hit.snippet,
+        "start": start,
+        "end": end,
+        "matches": [{"start": a, "end": b} for a, b in hit.spans],
+        "sources": [c.source_json(s) for s in e.sources],
+    }
+
+
+def search_view(kb: KnowledgeBase, lang: Lang, terms: Sequence[str], limit: int) -> View:
+    """The first `limit` hits for `terms` (raises LookupFailed when there are none)."""
+    c = Ctx(kb, lang)
+    hits = search(kb, terms, lang)
+    shown = hits[:limit]
+    total = len(hits)
+    if total == 1:
+        count = _label("one", lang)
+    elif len(shown) == total:
+        count = _label("all", lang, total=total)
+    else:
+        count = _label("some", lang, total=total, shown=len(shown))
+    data = {
+        "query": list(terms),
+        "total": total,
+        "limit": limit,
+        "hits": [_hit_json(c, hit) for hit in shown],
+    }
+    rows = tuple(HitRow(h.entry.kind, h.entry.id, h.command, h.snippet, h.spans) for h in shown)
+    blocks: list[Block] = [
+        Heading(_label("title", lang, query=_shown_query(terms))),
+        Hits(rows, count),
+    ]
+    return c.view("search", data, blocks)
