@@ -28,6 +28,7 @@ from kl_cli.commands.common import (
     silence_stdout,
     write_out,
 )
+from kl_cli.commands.completion import KlGroup
 
 EPILOG = """\b
 Exit codes:
@@ -51,6 +52,8 @@ Environment:
 
 app = typer.Typer(
     name="kl",
+    cls=KlGroup,
+    add_completion=False,  # KlGroup has its own: --show-completion takes the shell's name
     help="kl: an offline reference to KL (Kommunernes Landsforening, Local Government Denmark): "
     "its values, leadership behaviours, political bodies and statutes, in Danish or English.",
     epilog=EPILOG,

@@ -10,31 +10,14 @@ from typer.core import TyperGroup
 
 from kl_cli import views
 from kl_cli.commands.common import Opts, UsageError, emit, kl_command, load
-
-
-def _complete(kind: str) -> Any:
-    def complete(incomplete: str) -> list[str]:
-        from kl_cli.folding import foldings
-        from kl_cli.kb import load_bundled
-
-        kb = load_bundled()
-        ids = {
-            "value": [v.id for v in kb.values] + [str(v.number) for v in kb.values],
-            "body": [b.id for b in kb.bodies],
-            "paragraph": [p.id for p in kb.statutes.paragraphs],
-        }[kind]
-        prefixes = foldings(incomplete)
-        return [i for i in ids if any(f.startswith(p) for f in foldings(i) for p in prefixes)]
-
-    return complete
-
+from kl_cli.commands.completion import autocomplete, paragraph_items
 
 ValueArg = Annotated[
     str | None,
     typer.Argument(
         metavar="[VALUE]",
         help="A value's number (1-3), id or name.",
-        autocompletion=_complete("value"),
+        autocompletion=autocomplete("value"),
         show_default=False,
     ),
 ]
@@ -43,7 +26,7 @@ BodyArg = Annotated[
     typer.Argument(
         metavar="[BODY]",
         help="A body's id, or its Danish or English name (any case; ae/oe/aa for æ/ø/å).",
-        autocompletion=_complete("body"),
+        autocompletion=autocomplete("body"),
         show_default=False,
     ),
 ]
@@ -52,7 +35,7 @@ ParagraphArg = Annotated[
     typer.Argument(
         metavar="PARAGRAPH",
         help="A paragraph: 4, '§ 4', 6.2 or '§ 6 stk. 2', 12-13, kontingent, regnskab.",
-        autocompletion=_complete("paragraph"),
+        autocompletion=autocomplete("paragraph"),
         show_default=False,
     ),
 ]
@@ -171,6 +154,10 @@ class StatutesGroup(TyperGroup):
         if args and args[0] not in self.commands and not args[0].startswith("-"):
             return "paragraph", self.commands["paragraph"], args
         return super().resolve_command(ctx, args)
+
+    def shell_complete(self, ctx: Any, incomplete: str) -> list[Any]:
+        """amendment, delegates and the paragraph ids."""
+        return [*super().shell_complete(ctx, incomplete), *paragraph_items(ctx, incomplete)]
 
 
 statutes_app = typer.Typer(

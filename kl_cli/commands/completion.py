@@ -1,0 +1,225 @@
+"""Shell completion for bash, zsh and fish: `--install-completion`, `--show-completion SHELL`.
+
+Typer's own completion options auto-detect the shell when shellingham is installed (it always
+is, as Typer depends on it) and then ignore a shell named on the command line, so
+`--show-completion zsh` in bash printed the bash script. kl declares the two options itself on
+its root group and reuses Typer's scripts, installer and completion protocol (the
+`_KL_COMPLETE` variable); the zsh and fish formatters below differ from Typer's only in not
+passing help texts through Rich, so completing never imports rich (it costs a TAB press ~60 ms)
+and keeps the square brackets of our help texts. Typer is pinned below 0.29: the private
+modules used here are part of that pin.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any
+
+import typer
+from typer._click.shell_completion import CompletionItem, add_completion_class
+from typer._completion_classes import BashComplete
+from typer._completion_classes import FishComplete as TyperFishComplete
+from typer._completion_classes import ZshComplete as TyperZshComplete
+from typer.core import TyperGroup, TyperOption
+
+from kl_cli.models import Lang
+
+SHELLS = ("bash", "zsh", "fish")
+
+
+def _plain_help(text: str) -> str:
+    from kl_cli.formats import inert
+
+    return inert(re.sub(r"\s+", " ", text), single_line=True)
+
+
+class ZshComplete(TyperZshComplete):
+    """Typer's zsh protocol; help shown as it is written, not through Rich."""
+
+    def format_completion(self, item: CompletionItem) -> str:
+        def escape(s: str) -> str:
+            return (
+                s.replace('"', '""')
+                .replace("'", "''")
+                .replace("$", "\\$")
+                .replace("`", "\\`")
+                .replace(":", r"\\:")
+            )
+
+        value = escape(item.value)
+        return f'"{value}":"{escape(_plain_help(item.help))}"' if item.help else f'"{value}"'
+
+
+class FishComplete(TyperFishComplete):
+    """Typer's fish protocol; help shown as it is written, not through Rich."""
+
+    def format_completion(self, item: CompletionItem) -> str:
+        return f"{item.value}\t{_plain_help(item.help)}" if item.help else item.value
+
+
+def register_shells() -> None:
+    """Make `_KL_COMPLETE=complete_SHELL` use these formatters (Click's registry of shells)."""
+    add_completion_class(BashComplete, "bash")
+    add_completion_class(ZshComplete, "zsh")
+    add_completion_class(FishComplete, "fish")
+
+
+def _names(ctx: Any) -> tuple[str, str]:
+    prog = ctx.find_root().info_name or "kl"
+    return prog, "_{}_COMPLETE".format(prog.replace("-", "_").upper())
+
+
+def script(shell: str, prog: str = "kl") -> str:
+    """The completion script for a shell, as `--show-completion SHELL` prints it."""
+    from typer._completion_shared import get_completion_script
+
+    var = "_{}_COMPLETE".format(prog.replace("-", "_").upper())
+    return get_completion_script(prog_name=prog, complete_var=var, shell=shell)
+
+
+def _show(ctx: Any, param: Any, value: str | None) -> None:
+    if value is None or ctx.resilient_parsing:
+        return
+    from kl_cli.commands.common import guarded, write_out
+
+    shell = value.strip().lower()
+    if shell not in SHELLS:
+        raise typer.BadParameter(f"choose bash, zsh or fish, not {value!r}")
+
+    def run() -> None:
+        write_out(script(shell, _names(ctx)[0]) + "\n")
+
+    guarded(run)
+    raise typer.Exit(0)
+
+
+def detect_shell() -> str | None:
+    """The shell kl runs under (via shellingham, as Typer does), else $SHELL's name."""
+    from typer._completion_shared import _get_shell_name
+
+    name = _get_shell_name() or os.path.basename(os.environ.get("SHELL", "")) or None
+    return name.lower() if name else None
+
+
+def _install(ctx: Any, param: Any, value: bool | None) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from typer._completion_shared import install
+
+    from kl_cli.commands.common import EXIT_OUTPUT, Failure, guarded, write_out
+
+    shell = detect_shell()
+    if shell not in SHELLS:
+        found = f"found {shell!r}" if shell else "cannot tell which shell this is"
+        raise typer.BadParameter(
+            f"{found}; completion is for bash, zsh or fish: put the output of "
+            "'kl --show-completion SHELL' in your shell's start-up file"
+        )
+    prog, var = _names(ctx)
+
+    def run() -> None:
+        try:
+            _, path = install(shell=shell, prog_name=prog, complete_var=var)
+        except OSError as e:
+            raise Failure(f"cannot install completion: {e}", EXIT_OUTPUT) from None
+        write_out(f"{shell} completion installed in {path}\nIt works in new {shell} sessions.\n")
+
+    guarded(run)
+    raise typer.Exit(0)
+
+
+def _complete_shell(ctx: Any, args: list[str], incomplete: str) -> list[str]:
+    return [s for s in SHELLS if s.startswith(incomplete.lower())]
+
+
+def completion_options() -> list[TyperOption]:
+    return [
+        TyperOption(
+            param_decls=["--install-completion"],
+            is_flag=True,
+            expose_value=False,
+            is_eager=True,
+            callback=_install,
+            help="Install shell completion for the current shell (bash, zsh or fish) and exit.",
+        ),
+        TyperOption(
+            param_decls=["--show-completion"],
+            metavar="SHELL",
+            expose_value=False,
+            is_eager=True,
+            callback=_show,
+            autocompletion=_complete_shell,
+            help="Print the completion script for SHELL (bash, zsh or fish) and exit.",
+        ),
+    ]
+
+
+# --- ids of values, bodies and paragraphs -------------------------------------------------------
+
+
+def _given(ctx: Any, name: str) -> Any:
+    while ctx is not None:
+        if ctx.params.get(name) is not None:
+            return ctx.params[name]
+        ctx = ctx.parent
+    return None
+
+
+def ids(ctx: Any, kind: str, incomplete: str) -> list[tuple[str, str]]:
+    """(id, what it is) for the values, bodies or statute paragraphs whose id (or number)
+    starts with `incomplete`, from the knowledge base in use; none if it cannot be read."""
+    from kl_cli.folding import fold
+    from kl_cli.kb import load
+
+    data = _given(ctx, "data") or os.environ.get("KL_DATA") or None
+    given = str(_given(ctx, "lang") or os.environ.get("KL_LANG", "")).strip().lower()
+    lang: Lang = "en" if given == "en" else "da"
+    try:
+        kb = load(data).kb
+    except Exception:  # completion must never print an error into the command line
+        return []
+    pairs: list[tuple[str, str]]
+    if kind == "value":
+        pairs = [(v.id, f"{v.number}. {v.title.get(lang)}") for v in kb.values]
+        pairs += [(str(v.number), v.title.get(lang)) for v in kb.values]
+    elif kind == "body":
+        pairs = [(b.id, b.name.get(lang)) for b in kb.bodies]
+    else:
+        pairs = [
+            (
+                p.id,
+                p.title.get(lang) if p.label == p.title.da else f"{p.label}: {p.title.get(lang)}",
+            )
+            for p in kb.statutes.paragraphs
+        ]
+    prefix = fold(incomplete, True)
+    return [(i, _plain_help(h)) for i, h in pairs if fold(i, True).startswith(prefix)]
+
+
+def autocomplete(kind: str) -> Any:
+    """An `autocompletion=` callback offering the ids of `kind`, described in zsh and fish."""
+
+    def complete(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+        return ids(ctx, kind, incomplete)
+
+    return complete
+
+
+def paragraph_items(ctx: Any, incomplete: str) -> list[CompletionItem]:
+    """Statute paragraph ids as completion items (for `kl statutes <TAB>`)."""
+    if incomplete.startswith("-"):
+        return []
+    return [CompletionItem(i, help=h) for i, h in ids(ctx, "paragraph", incomplete)]
+
+
+class KlGroup(TyperGroup):
+    """The root group: kl's own completion options and shell formatters."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        self.params.extend(completion_options())
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        register_shells()
+        return super().main(*args, **kwargs)
