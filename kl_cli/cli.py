@@ -55,7 +55,9 @@ app = typer.Typer(
     cls=KlGroup,
     add_completion=False,  # KlGroup has its own: --show-completion takes the shell's name
     help="kl: an offline reference to KL (Kommunernes Landsforening, Local Government Denmark): "
-    "its values, leadership behaviours, political bodies and statutes, in Danish or English.",
+    "its values, leadership behaviours, political bodies and statutes, in Danish or English."
+    "\n\n\b\nExamples:\n  kl\n  kl --lang en values\n  kl bodies bestyrelse --json"
+    "\n  kl search kommunekontaktraad",
     epilog=EPILOG,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
