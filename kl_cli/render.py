@@ -69,8 +69,8 @@ def renderable(doc: Doc, width: int) -> RenderableType:
                 parts.append(_tree(block))
             case Hits(rows=hits, title=title):
                 if title:
-                    parts.append(_t(title, "bold"))
-                parts.extend(_hit(hit) for hit in hits)
+                    parts.append(Padding(_t(title, "dim"), (0, 0, 1, 0), expand=False))
+                parts.extend(_hit(hit, width) for hit in hits)
     return Group(*parts)
 
 
@@ -134,12 +134,14 @@ def _fields(fields: tuple, width: int) -> RenderableType:  # type: ignore[type-a
     return Padding(grid, (0, 0, 1, 0), expand=False)
 
 
-def _hit(hit: HitRow) -> RenderableType:
+def _hit(hit: HitRow, width: int) -> RenderableType:
     head = _t(hit.kind, "dim")
     head.append(" ")
     head.append(_t(hit.id, "cyan"))
-    head.append("  ")
-    head.append(_t(hit.command, "green"))
+    command = _t(hit.command, "green")
+    # the command on the same line when it fits, else whole on the next
+    head.append("  " if len(head) + 2 + len(command) <= width else "\n  ")
+    head.append(command)
     # Sanitise the pieces before, inside and after each match on their own: inert() can
     # lengthen text, so offsets into the raw snippet are not offsets into the sanitised one.
     snippet, marks, pos = Text(), [], 0
