@@ -18,7 +18,7 @@ from kl_cli.kb import LookupFailed, load_bundled
 from kl_cli.models import KnowledgeBase, Lang, Text
 from kl_cli.record import fields, is_record
 from kl_cli.search import RANKS, SNIPPET, entries, make_snippet, search
-from tests.conftest import ROOT, assert_error, run
+from tests.conftest import ROOT, assert_error, check_golden, run
 
 FORMATS = ("rich", "plain", "json", "yaml", "markdown")
 DONE_WHEN = (
@@ -378,3 +378,20 @@ def test_hostile_text_stays_inert_and_the_marks_stay_on_the_match(tmp_path: Path
     md = run("search", "modestruktur", "--data", data, "-f", "markdown").stdout
     assert "\\[bold\\]**Mødestruktur**\\[/bold\\]" in md
     assert "\\`kode\\` \\*stjerne\\*" in md
+
+
+# --- golden output -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "columns"),
+    [
+        ("search-kommunekontaktraad.da.rich.txt", ["kommunekontaktraad", "-f", "rich"], "80"),
+        ("search-kommunekontaktraad.da.plain.txt", ["kommunekontaktraad", "-f", "plain"], "80"),
+        ("search-executive.en.rich40.txt", ["executive", "-f", "rich", "--lang", "en"], "40"),
+    ],
+)
+def test_golden(name: str, args: list[str], columns: str) -> None:
+    result = run("search", *args, env={"COLUMNS": columns})
+    assert result.exit_code == 0, result.stderr
+    check_golden(name, result.stdout)
