@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -16,8 +15,15 @@ _DANGEROUS = (
     "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff"
     "\ud800-\udfff"
 )
-_DANGER_RE = re.compile(f"[{_DANGEROUS}]")
-_DANGER_NL_RE = re.compile(f"[{_DANGEROUS}\t\n]")
+_PATTERNS: dict[bool, re.Pattern[str]] = {}
+
+
+def _danger(single_line: bool) -> re.Pattern[str]:
+    # Compiled on first need: most text is printable and never gets here (see inert).
+    if single_line not in _PATTERNS:
+        extra = "\t\n" if single_line else ""
+        _PATTERNS[single_line] = re.compile(f"[{_DANGEROUS}{extra}]")
+    return _PATTERNS[single_line]
 
 
 def _escape(m: re.Match[str]) -> str:
@@ -34,7 +40,9 @@ def _escape(m: re.Match[str]) -> str:
 
 def inert(text: str, *, single_line: bool = False) -> str:
     """The one sanitiser: control, bidi and zero-width characters become visible escapes."""
-    return (_DANGER_NL_RE if single_line else _DANGER_RE).sub(_escape, text)
+    if text.isprintable():  # every dangerous character is non-printable: nothing to do
+        return text
+    return _danger(single_line).sub(_escape, text)
 
 
 def _json_escape(m: re.Match[str]) -> str:
@@ -43,8 +51,10 @@ def _json_escape(m: re.Match[str]) -> str:
 
 def to_json(data: Any, *, ascii_only: bool) -> str:
     """JSON with dangerous characters as \\u escapes (still the same strings when parsed)."""
+    import json
+
     text = json.dumps(data, ensure_ascii=ascii_only, indent=2)
-    return _DANGER_RE.sub(_json_escape, text) + "\n"
+    return _danger(False).sub(_json_escape, text) + "\n"
 
 
 def to_yaml(data: Any) -> str:
@@ -55,7 +65,7 @@ def to_yaml(data: Any) -> str:
         pass
 
     def represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-        style = '"' if _DANGER_RE.search(value) else None
+        style = '"' if _danger(False).search(value) else None
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
     Dumper.add_representer(str, represent_str)
@@ -63,7 +73,7 @@ def to_yaml(data: Any) -> str:
         data, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=1 << 30, indent=2
     )
     # Only double-quoted scalars can hold these characters, and there \uXXXX is an escape.
-    return _DANGER_RE.sub(_json_escape, text)
+    return _danger(False).sub(_json_escape, text)
 
 
 # --- plain ---------------------------------------------------------------------------------------
