@@ -12,8 +12,7 @@ from kl_cli.doc import Doc, Field, Fields, Heading, HitRow, Hits, Items, Notes, 
 # Lone surrogates (undecodable bytes of a file name, as Python's surrogateescape maps them)
 # cannot be encoded at all, so they are escaped as well.
 _DANGEROUS = (
-    "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff"
-    "\ud800-\udfff"
+    "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff"
 )
 _PATTERNS: dict[bool, re.Pattern[str]] = {}
 
