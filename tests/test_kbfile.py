@@ -1,0 +1,274 @@
+"""kl export and kl validate; --data and KL_DATA with a user's own knowledge base."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kl_cli import formats
+from kl_cli.kb import bundled_yaml, load_bundled
+from kl_cli.models import SUPPORTED_SCHEMA_VERSIONS
+from kl_cli.schema import to_data
+from kl_cli.yamlsafe import MAX_BYTES
+from tests.conftest import assert_error, run
+
+BUNDLED = to_data(load_bundled())
+
+
+def kb_data() -> dict[str, Any]:
+    """A fresh, mutable copy of the bundled knowledge base as plain data."""
+    return copy.deepcopy(BUNDLED)
+
+
+def write_kb(path: Path, data: dict[str, Any]) -> Path:
+    path.write_text(formats.to_yaml(data), encoding="utf-8")
+    return path
+
+
+def cache_files(cache: Path) -> list[Path]:
+    return sorted(p for p in cache.rglob("*") if p.is_file())
+
+
+# --- export ------------------------------------------------------------------------------------
+
+
+def test_export_is_yaml_by_default_and_holds_the_whole_kb() -> None:
+    import yaml
+
+    result = run("export")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    assert result.stdout.startswith("# A kl knowledge base.")
+    assert yaml.safe_load(result.stdout) == BUNDLED
+
+
+def test_export_json_is_the_same_data() -> None:
+    for args in (["export", "-f", "json"], ["export", "--json"], ["--json", "export"]):
+        result = run(*args)
+        assert result.exit_code == 0, result.stderr
+        assert json.loads(result.stdout) == BUNDLED
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json"])
+def test_export_then_data_then_export_round_trips_byte_for_byte(tmp_path: Path, fmt: str) -> None:
+    first = run("export", "-f", fmt)
+    assert first.exit_code == 0
+    path = tmp_path / f"kl.{fmt}"
+    path.write_text(first.stdout, encoding="utf-8")
+    second = run("--data", str(path), "export", "-f", fmt)
+    assert second.exit_code == 0, second.stderr
+    assert second.stdout == first.stdout
+    third = run("export", "-f", fmt, env={"KL_DATA": str(path)})  # the cached load, this time
+    assert third.stdout == first.stdout
+
+
+@pytest.mark.parametrize("fmt", ["plain", "rich", "markdown"])
+def test_export_refuses_display_formats(fmt: str) -> None:
+    assert_error(
+        run("export", "-f", fmt), 2, "is not available for this command (auto, json, yaml)"
+    )
+
+
+def test_user_exports_edits_an_english_name_and_sees_it_with_data(tmp_path: Path) -> None:
+    exported = run("export").stdout
+    body = BUNDLED["bodies"][1]
+    old = body["name"]["en"]
+    lines = exported.splitlines(keepends=True)
+    at = [i for i, line in enumerate(lines) if line.strip() == f"en: {old}"]
+    assert len(at) == 1, "the body's English name is on a line of its own"
+    lines[at[0]] = lines[at[0]].replace(old, "Board of Directors")  # what a user's editor does
+    path = tmp_path / "my-kl.yaml"
+    path.write_text("".join(lines), encoding="utf-8")
+
+    listing = run("--data", str(path), "bodies", "--lang", "en", "-f", "plain")
+    assert listing.exit_code == 0, listing.stderr
+    row = next(r for r in listing.stdout.splitlines() if r.startswith(body["id"] + "\t"))
+    assert row.split("\t")[1] == "Board of Directors"
+    found = run(
+        "bodies", "board of directors", "--lang", "en", "--json", env={"KL_DATA": str(path)}
+    )
+    assert found.exit_code == 0, found.stderr
+    assert json.loads(found.stdout)["body"]["id"] == body["id"]
+    bundled = run("bodies", "--lang", "en", "-f", "plain").stdout.splitlines()
+    assert next(r for r in bundled if r.startswith(body["id"] + "\t")).split("\t")[1] == old
+
+
+# --- --data and KL_DATA -----------------------------------------------------------------------
+
+
+def test_option_beats_environment(tmp_path: Path) -> None:
+    a, b = kb_data(), kb_data()
+    a["kb_version"], b["kb_version"] = "from-option", "from-env"
+    opt, env = write_kb(tmp_path / "a.yaml", a), write_kb(tmp_path / "b.yaml", b)
+    out = run("--version", "--data", str(opt), env={"KL_DATA": str(env)}).stdout
+    assert "from-option" in out and "from-env" not in out
+    assert "from-env" in run("--version", env={"KL_DATA": str(env)}).stdout
+
+
+def test_empty_data_is_a_usage_error_not_a_fallback() -> None:
+    assert_error(run("values", "--data", ""), 2, "--data needs a file name")
+    assert_error(run("values", env={"KL_DATA": ""}), 2, "KL_DATA is set but empty")
+
+
+def test_version_and_sources_say_a_custom_kb_is_in_use(tmp_path: Path) -> None:
+    data = kb_data()
+    data["kb_version"], data["last_reviewed"] = "9.9-local", "2031-01-02"
+    path = write_kb(tmp_path / "local.yaml", data)
+    out = run("--data", str(path), "--version").stdout
+    assert f"custom knowledge base {path}: version 9.9-local, last reviewed 2031-01-02" in out
+    assert "bundled knowledge base" in run("--version").stdout
+    src = json.loads(run("sources", "--json", "--data", str(path)).stdout)["knowledge_base"]
+    assert src["custom"] is True and src["path"] == str(path) and src["kb_version"] == "9.9-local"
+    assert json.loads(run("sources", "--json").stdout)["knowledge_base"]["custom"] is False
+
+
+def test_other_schema_version_names_the_versions_kl_reads(tmp_path: Path) -> None:
+    data = kb_data()
+    data["schema_version"] = 2
+    path = write_kb(tmp_path / "v2.yaml", data)
+    supported = ", ".join(str(v) for v in SUPPORTED_SCHEMA_VERSIONS)
+    assert_error(
+        run("--data", str(path), "values"),
+        65,
+        f"{path}:1:17: schema_version: schema version '2' is not supported; kl reads version "
+        f"{supported}",
+    )
+
+
+def test_invalid_kb_error_counts_the_other_problems(tmp_path: Path) -> None:
+    data = kb_data()
+    data["bodies"][3]["name"]["en"] = ["not", "text"]
+    data["kb_versoin"] = "typo"
+    path = write_kb(tmp_path / "two.yaml", data)
+    result = run("--data", str(path), "bodies")
+    assert_error(result, 65, "(and 1 more; see 'kl validate ")
+
+
+# --- validate ---------------------------------------------------------------------------------
+
+
+def test_validate_bundled_kb_says_valid() -> None:
+    result = run("validate")
+    assert result.exit_code == 0, result.stdout
+    assert result.stdout == f"{bundled_yaml()}: valid knowledge base (the bundled one)\n"
+    assert result.stderr == ""
+
+
+def test_validate_lists_every_problem_with_line_column_and_key_path(tmp_path: Path) -> None:
+    data = kb_data()
+    data["bodies"][3]["name"]["en"] = ["not", "text"]
+    data["values"][0]["number"] = "one"
+    data["about"]["colour"] = "typo"
+    del data["services"]
+    path = write_kb(tmp_path / "bad.yaml", data)
+    text = path.read_text(encoding="utf-8").splitlines()
+    result = run("validate", str(path))
+    assert result.exit_code == 65, result.stdout
+    assert result.stderr == ""
+    lines = result.stdout.splitlines()
+    assert lines[-1] == f"{path}: invalid knowledge base, 4 problems"
+    problems = lines[:-1]
+    assert len(problems) == 4, problems
+
+    def where(key_path: str) -> tuple[int, int, str]:
+        line = next(p for p in problems if f": {key_path}: " in p)
+        name, lineno, col, rest = line.split(":", 3)
+        assert name == str(path)
+        return int(lineno), int(col), rest
+
+    lineno, col, rest = where("bodies[3].name.en")
+    assert "expected text, got a list" in rest
+    assert text[lineno - 1][col - 1 :].startswith("- not")
+    lineno, col, rest = where("values[0].number")
+    assert "expected a whole number, got 'one'" in rest
+    assert text[lineno - 1][col - 1 :] == "one"
+    lineno, col, rest = where("about.colour")
+    assert "unknown key" in rest and text[lineno - 1][col - 1 :].startswith("colour:")
+    assert "missing required key" in where("services")[2]
+
+
+def test_validate_stops_at_the_first_yaml_syntax_error(tmp_path: Path) -> None:
+    path = tmp_path / "syntax.yaml"
+    path.write_text("a: [1, 2\nb: {c\nd: 'x\n", encoding="utf-8")
+    result = run("validate", str(path))
+    assert result.exit_code == 65
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2 and lines[0].startswith(f"{path}:") and "YAML syntax" in lines[0]
+    assert lines[1] == f"{path}: invalid knowledge base, 1 problem"
+
+
+def test_validate_reads_standard_input() -> None:
+    exported = run("export").stdout
+    result = run("validate", "-", input=exported.encode())
+    assert (result.exit_code, result.stdout) == (0, "<stdin>: valid knowledge base\n")
+    bad = run("validate", "-", input=b"schema_version: 1\nfoo: bar\n")
+    assert bad.exit_code == 65
+    assert bad.stdout.splitlines()[0].startswith("<stdin>:2:1: foo: unknown key")
+
+
+def test_validate_standard_input_is_under_the_same_cap() -> None:
+    result = run("validate", "-", input=b"#" * (MAX_BYTES + 1))
+    assert result.exit_code == 65
+    assert result.stdout == (
+        f"<stdin>: input is larger than the limit of {MAX_BYTES} bytes\n"
+        "<stdin>: invalid knowledge base, 1 problem\n"
+    )
+
+
+def test_validate_defaults_to_the_kb_in_use(tmp_path: Path) -> None:
+    path = write_kb(tmp_path / "mine.yaml", kb_data())
+    assert run("validate", "--data", str(path)).stdout == f"{path}: valid knowledge base\n"
+    assert run("validate", env={"KL_DATA": str(path)}).stdout == f"{path}: valid knowledge base\n"
+    other = tmp_path / "other.yaml"
+    other.write_text("[]\n", encoding="utf-8")
+    result = run("validate", str(other), "--data", str(path))  # FILE beats the KB in use
+    assert result.exit_code == 65 and result.stdout.startswith(f"{other}:1:1: (top level)")
+
+
+@pytest.mark.parametrize(
+    ("make", "code", "message"),
+    [
+        (lambda d: d, 66, "is a directory, not a knowledge-base file"),
+        (lambda d: d / "missing.yaml", 66, "no such file"),
+        (lambda d: Path("/dev/zero"), 66, "not a regular file"),
+    ],
+    ids=["directory", "missing", "device"],
+)
+def test_validate_unreadable_is_66_with_file_and_message(
+    tmp_path: Path, make: Any, code: int, message: str
+) -> None:
+    target = make(tmp_path)
+    result = run("validate", str(target))
+    assert result.exit_code == code
+    assert result.stdout == f"{target}: {message}\n{target}: cannot be read\n"
+    assert result.stderr == ""
+
+
+def test_validate_prints_hostile_file_names_and_keys_inert(tmp_path: Path) -> None:
+    path = tmp_path / "evil\x1b]0;owned\x07[bold].yaml"
+    path.write_text('schema_version: 1\n"\\e[2J": x\n', encoding="utf-8")
+    result = run("validate", str(path))
+    assert result.exit_code == 65
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "evil\\x1b]0;owned\\x07[bold].yaml:2:1: \\x1b[2J: unknown key" in result.stdout
+
+
+def test_validate_does_not_use_or_fill_the_cache(tmp_path: Path, isolated_env: Path) -> None:
+    path = write_kb(tmp_path / "kb.yaml", kb_data())
+    assert run("validate", str(path)).exit_code == 0
+    assert cache_files(isolated_env) == []
+    assert run("--data", str(path), "values").exit_code == 0
+    assert len(cache_files(isolated_env)) == 1
+    path.write_text(path.read_text(encoding="utf-8") + "oops: 1\n", encoding="utf-8")
+    assert run("validate", str(path)).exit_code == 65
+
+
+def test_validate_and_export_help_show_examples() -> None:
+    for command, example in (("export", "kl export > my-kl.yaml"), ("validate", "kl validate -")):
+        result = run(command, "--help")
+        assert result.exit_code == 0
+        assert "Examples:" in result.stdout and example in result.stdout
