@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import errno
+import gc
 import os
 import re
 import stat
@@ -178,6 +179,8 @@ def parse(text: str, display: str, *, pure: bool = False) -> Node:
     if not pure:
         loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     loader: Any = None
+    collecting = gc.isenabled()
+    gc.disable()  # a million acyclic nodes would otherwise trigger full collections, for nothing
     try:
         loader = loader_class(text)
         return _tree(loader, display, check_surrogates=loader_class is yaml.SafeLoader)
@@ -201,6 +204,8 @@ def parse(text: str, display: str, *, pure: bool = False) -> Node:
     finally:
         if loader is not None:
             loader.dispose()
+        if collecting:
+            gc.enable()
 
 
 _BAD_ESCAPE = "YAML syntax: found invalid Unicode character escape code"
@@ -209,6 +214,9 @@ _NO_KEYS: dict[str, tuple[int, int]] = {}  # shared by scalars and lists: only m
 
 
 def _tree(loader: Any, display: str, *, check_surrogates: bool) -> Node:
+    # Hot loop: up to MAX_EVENTS iterations, so attribute look-ups are hoisted, mapping keys
+    # get no Node of their own (only their mark), and the open collections are kept as
+    # [node, pending key] frames with the innermost one in `top`.
     from yaml import events
 
     scalar_event, alias_event = events.ScalarEvent, events.AliasEvent
@@ -216,49 +224,57 @@ def _tree(loader: Any, display: str, *, check_surrogates: bool) -> Node:
     closing = (events.MappingEndEvent, events.SequenceEndEvent)
     document_start = events.DocumentStartEvent
 
-    get_event = loader.get_event
-    stack: list[tuple[Node, str | None]] = []  # (container, pending key for mappings)
+    limit = MAX_EVENTS
+    stack: list[list[Any]] = []
+    top: list[Any] | None = None
     root: Node | None = None
     documents = 0
-    count = 0
-    while True:
-        event = get_event()
-        if event is None:
-            break
-        count += 1
-        if count > MAX_EVENTS:
-            raise _at(display, event, f"more than {MAX_EVENTS} parse events")
+    for count, event in enumerate(iter(loader.get_event, None), 1):
+        if count > limit:
+            raise _at(display, event, f"more than {limit} parse events")
         kind = event.__class__
         if kind in closing:
-            node, _ = stack.pop()
-            if not stack:
-                root = node
+            done = stack.pop()
+            if stack:
+                top = stack[-1]
+            else:
+                top, root = None, done[0]
             continue
         if kind is scalar_event or kind is mapping_start or kind is sequence_start:
-            if event.anchor is not None:
-                raise _at(display, event, f"anchors (&{event.anchor}) are not allowed")
-            if event.tag is not None:
-                raise _at(display, event, f"explicit tags ({event.tag}) are not allowed")
+            if event.anchor is not None or event.tag is not None:
+                raise _refused_property(display, event)
             mark = event.start_mark
+            line, col = mark.line + 1, mark.column + 1
             if kind is scalar_event:
                 value = event.value
                 if check_surrogates and _SURROGATE.search(value):
                     raise _at(display, event, _BAD_ESCAPE)
-                node = Node(value, mark.line + 1, mark.column + 1, _NO_KEYS)
-                if stack:
-                    _attach(stack, node, display, plain=event.implicit[0])
+                if top is None:
+                    root = Node(value, line, col, _NO_KEYS)
+                elif top[0].value.__class__ is list:
+                    top[0].value.append(Node(value, line, col, _NO_KEYS))
+                elif top[1] is None:
+                    _key(top, value, line, col, display, plain=event.implicit[0])
                 else:
-                    root = node
+                    top[0].value[top[1]] = Node(value, line, col, _NO_KEYS)
+                    top[1] = None
                 continue
             if kind is mapping_start:
-                node = Node({}, mark.line + 1, mark.column + 1, {})
+                node = Node({}, line, col, {})
             else:
-                node = Node([], mark.line + 1, mark.column + 1, _NO_KEYS)
-            if stack:
-                _attach(stack, node, display, plain=False)
+                node = Node([], line, col, _NO_KEYS)
+            if top is not None:
+                if top[0].value.__class__ is list:
+                    top[0].value.append(node)
+                elif top[1] is None:
+                    raise KBFileError(display, "mapping keys must be text", line, col)
+                else:
+                    top[0].value[top[1]] = node
+                    top[1] = None
             if len(stack) >= MAX_DEPTH:
                 raise _at(display, event, f"nesting deeper than {MAX_DEPTH} levels")
-            stack.append((node, None))
+            top = [node, None]
+            stack.append(top)
         elif kind is alias_event:
             raise _at(display, event, f"aliases (*{event.anchor}) are not allowed")
         elif kind is document_start:
@@ -270,30 +286,23 @@ def _tree(loader: Any, display: str, *, check_surrogates: bool) -> Node:
     return root
 
 
-def _attach(stack: list[tuple[Node, str | None]], node: Node, display: str, *, plain: bool) -> None:
-    parent, pending = stack[-1]
-    if isinstance(parent.value, list):
-        parent.value.append(node)
-        return
-    assert isinstance(parent.value, dict)
-    if pending is None:
-        if not isinstance(node.value, str):
-            raise KBFileError(display, "mapping keys must be text", node.line, node.col)
-        if plain and node.value == "<<":
-            raise KBFileError(display, "merge keys (<<) are not allowed", node.line, node.col)
-        if node.value in parent.key_marks:
-            first = parent.key_marks[node.value]
-            raise KBFileError(
-                display,
-                f"duplicate key {_short(node.value)} (first defined on line {first[0]})",
-                node.line,
-                node.col,
-            )
-        parent.key_marks[node.value] = (node.line, node.col)
-        stack[-1] = (parent, node.value)
-    else:
-        parent.value[pending] = node
-        stack[-1] = (parent, None)
+def _refused_property(display: str, event: Any) -> KBFileError:
+    if event.anchor is not None:
+        return _at(display, event, f"anchors (&{event.anchor}) are not allowed")
+    return _at(display, event, f"explicit tags ({event.tag}) are not allowed")
+
+
+def _key(frame: list[Any], key: str, line: int, col: int, display: str, *, plain: bool) -> None:
+    """Record a mapping key: no merge keys, no duplicates (naming the first one's line)."""
+    marks: dict[str, tuple[int, int]] = frame[0].key_marks
+    if plain and key == "<<":
+        raise KBFileError(display, "merge keys (<<) are not allowed", line, col)
+    first = marks.get(key)
+    if first is not None:
+        message = f"duplicate key {_short(key)} (first defined on line {first[0]})"
+        raise KBFileError(display, message, line, col)
+    marks[key] = (line, col)
+    frame[1] = key
 
 
 def _short(text: str, limit: int = 60) -> str:
