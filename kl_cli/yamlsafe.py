@@ -18,6 +18,10 @@ from typing import Any
 MAX_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_EVENTS = 1_000_000
+# No YAML yields more than about two events per character (`[?,?,?]` in the pure parser), so a
+# shorter text cannot exceed MAX_EVENTS and skips the limits-only pre-pass; the building pass
+# enforces every limit in any case.
+PRECHECK_CHARS = MAX_EVENTS // 4
 
 EXIT_INVALID = 65
 EXIT_UNREADABLE = 66
@@ -182,6 +186,13 @@ def parse(text: str, display: str, *, pure: bool = False) -> Node:
     collecting = gc.isenabled()
     gc.disable()  # a million acyclic nodes would otherwise trigger full collections, for nothing
     try:
+        if len(text) > PRECHECK_CHARS:
+            # A big file is first run through the limits alone, building nothing, so that one
+            # over a cap is refused in a single cheap pass and in little memory.
+            loader = loader_class(text)
+            _check_limits(loader, display)
+            loader.dispose()
+            loader = None
         loader = loader_class(text)
         return _tree(loader, display, check_surrogates=loader_class is yaml.SafeLoader)
     except yaml.MarkedYAMLError as e:
@@ -211,6 +222,37 @@ def parse(text: str, display: str, *, pure: bool = False) -> Node:
 _BAD_ESCAPE = "YAML syntax: found invalid Unicode character escape code"
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _NO_KEYS: dict[str, tuple[int, int]] = {}  # shared by scalars and lists: only mappings get keys
+
+
+def _check_limits(loader: Any, display: str) -> None:
+    """Events, depth, anchors, aliases, tags and documents, without building anything."""
+    from yaml import events
+
+    opening = (events.MappingStartEvent, events.SequenceStartEvent)
+    closing = (events.MappingEndEvent, events.SequenceEndEvent)
+    with_properties = (events.ScalarEvent, *opening)
+    limit = MAX_EVENTS
+    depth = documents = 0
+    for count, event in enumerate(iter(loader.get_event, None), 1):
+        if count > limit:
+            raise _at(display, event, f"more than {limit} parse events")
+        kind = event.__class__
+        if kind in closing:
+            depth -= 1
+            continue
+        if kind in with_properties:
+            if event.anchor is not None or event.tag is not None:
+                raise _refused_property(display, event)
+            if kind in opening:
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _at(display, event, f"nesting deeper than {MAX_DEPTH} levels")
+        elif kind is events.AliasEvent:
+            raise _at(display, event, f"aliases (*{event.anchor}) are not allowed")
+        elif kind is events.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise _at(display, event, "more than one YAML document in the file")
 
 
 def _tree(loader: Any, display: str, *, check_surrogates: bool) -> Node:
