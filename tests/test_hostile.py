@@ -188,6 +188,32 @@ def test_event_limit_holds_for_both_loaders(pure: bool, monkeypatch: pytest.Monk
         parse("[" + "a," * 1200 + "a]", "f", pure=pure)
 
 
+@pytest.mark.parametrize("pure", [False, True], ids=["libyaml", "pure-python"])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[" + "a," * 1200 + "a]", "more than 1000 parse events"),
+        ("a: " + "[" * 70 + "]" * 70 + " " * 200, "nesting deeper than 64 levels"),
+        ("a: b\n" * 100 + "c: !!python/name:os.system\n", "101:4: explicit tags"),
+        ("a: b\n" * 100 + "c: *d\n", "101:4: aliases (*d) are not allowed"),
+        ("a: b\n" * 100 + "---\nc: d\n", "101:1: more than one YAML document"),
+    ],
+    ids=["events", "depth", "tag", "alias", "documents"],
+)
+def test_big_input_over_a_limit_is_refused_before_any_node_is_built(
+    text: str, message: str, pure: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_nodes(*args: object) -> None:
+        raise AssertionError("a node was built for a file that breaks a limit")
+
+    monkeypatch.setattr(yamlsafe, "MAX_EVENTS", 1000)
+    monkeypatch.setattr(yamlsafe, "PRECHECK_CHARS", 100)
+    monkeypatch.setattr(yamlsafe, "Node", no_nodes)
+    assert len(text) > yamlsafe.PRECHECK_CHARS
+    with pytest.raises(KBFileError, match=re.escape(message)):
+        parse(text, "f", pure=pure)
+
+
 def test_duplicate_key_in_a_real_kb_names_both_lines(corpus: Path, isolated_env: Path) -> None:
     text = kb_text()
     first = line_of(text, "kb_version:")
