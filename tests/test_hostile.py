@@ -631,6 +631,21 @@ def test_hostile_text_in_rich_and_markdown_is_visible(hostile_file: Path) -> Non
     assert "\\[bold red\\]loud\\[/bold red\\]" in md
 
 
+@pytest.mark.parametrize("fmt", ["yaml", "json"])
+def test_hostile_kb_exports_inert_and_round_trips(
+    hostile_file: Path, fmt: str, tmp_path: Path
+) -> None:
+    import yaml
+
+    first = run("--data", str(hostile_file), "export", "-f", fmt, env={"FORCE_COLOR": "1"})
+    assert first.exit_code == 0, first.stderr
+    assert not RAW.search(first.stdout.replace("\n", ""))
+    assert (json.loads if fmt == "json" else yaml.safe_load)(first.stdout) == hostile_kb()
+    again = tmp_path / f"again.{fmt}"
+    again.write_text(first.stdout, encoding="utf-8")
+    assert run("--data", str(again), "export", "-f", fmt).stdout == first.stdout
+
+
 def test_ten_thousand_character_title_is_not_wrapped_in_plain(hostile_file: Path) -> None:
     result = run("--data", str(hostile_file), "values", "-f", "plain")
     assert any(LONG_TITLE in line for line in result.stdout.splitlines())
