@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
 # A decomposed å (a + U+030A COMBINING RING ABOVE) folds like the composed one: the ring is the
 # second "a" of "aa", and is dropped with the other accents in the short folding.
@@ -14,6 +12,8 @@ _SHORT = str.maketrans({"æ": "a", "ø": "o", "å": "a"})
 def _strip_accents(text: str) -> str:
     if text.isascii():
         return text
+    import unicodedata  # only for non-ASCII text, after æ, ø and å are folded away
+
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

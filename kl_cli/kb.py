@@ -12,7 +12,6 @@ from kl_cli import __version__
 from kl_cli.folding import foldings
 from kl_cli.models import Body, KnowledgeBase, Paragraph, Source, Value
 from kl_cli.record import Record
-from kl_cli.yamlsafe import MAX_BYTES, KBFileError, read_bytes
 
 if TYPE_CHECKING:
     from kl_cli.schema import Problem
@@ -95,6 +94,8 @@ def load_file(path: str) -> KnowledgeBase:
     """Read, bound, parse and validate a user knowledge base, using the cache when allowed."""
     import hashlib
 
+    from kl_cli.yamlsafe import read_bytes
+
     display = path
     raw = read_bytes(path, display)
     key = hashlib.sha256(raw).hexdigest() + "-" + __version__
@@ -108,6 +109,8 @@ def load_file(path: str) -> KnowledgeBase:
 
 def validate_bytes(raw: bytes, display: str, *, pure: bool = False) -> list[str]:
     """Every problem in a knowledge-base file as `FILE:LINE:COLUMN: message` lines (no cache)."""
+    from kl_cli.yamlsafe import KBFileError
+
     try:
         _build(raw, display, pure=pure)
     except InvalidKB as e:
@@ -120,6 +123,7 @@ def validate_bytes(raw: bytes, display: str, *, pure: bool = False) -> list[str]
 def compile_yaml(path: Path) -> str:
     """The compiled (JSON) form of a knowledge-base YAML file, as shipped in data/."""
     from kl_cli.compiled import dumps
+    from kl_cli.yamlsafe import read_bytes
 
     return dumps(_build(read_bytes(str(path), str(path)), str(path)))
 
@@ -148,6 +152,7 @@ def _cache_get(key: str) -> KnowledgeBase | None:
         # Non-blocking, regular files only, bounded: a FIFO or a huge file planted there is
         # skipped like any other unusable entry; whatever is wrong with it, it is only a cache.
         from kl_cli.compiled import loads
+        from kl_cli.yamlsafe import MAX_BYTES, read_bytes
 
         return loads(read_bytes(path, path, 4 * MAX_BYTES).decode("utf-8"))
     except Exception:

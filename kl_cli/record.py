@@ -41,22 +41,22 @@ class Record:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         fields = self.__fields__
+        ns = object.__getattribute__(self, "__dict__")
+        if not kwargs and len(args) == len(fields):  # the common case, done in C
+            ns.update(zip(fields, args, strict=True))
+            return
         if len(args) > len(fields):
             raise TypeError(f"{type(self).__name__} takes {len(fields)} fields")
-        values = dict(zip(fields, args, strict=False))
+        values = dict(self.__defaults__)
+        values.update(zip(fields, args, strict=False))
         for name, value in kwargs.items():
-            if name not in fields or name in values:
+            if name not in fields or fields.index(name) < len(args):
                 raise TypeError(f"{type(self).__name__}: unexpected or repeated field {name!r}")
             values[name] = value
-        setter = object.__setattr__
-        defaults = self.__defaults__
-        for name in fields:
-            value = values.get(name, MISSING)
-            if value is MISSING:
-                value = defaults.get(name, MISSING)
-                if value is MISSING:
-                    raise TypeError(f"{type(self).__name__}: missing field {name!r}")
-            setter(self, name, value)
+        missing = [name for name in fields if name not in values]
+        if missing:
+            raise TypeError(f"{type(self).__name__}: missing field {missing[0]!r}")
+        ns.update((name, values[name]) for name in fields)
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise FrozenError(f"{type(self).__name__} is immutable")

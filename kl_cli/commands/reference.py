@@ -282,14 +282,14 @@ def statutes_delegates(
     )
 
 
-_POPULATION = re.compile(
+_POPULATION = (  # matched with re.fullmatch, compiled on first use
     r"[0-9]+|[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]{1,3}(?: [0-9]{3})+|[0-9]{1,3}(?:_[0-9]{3})+"
 )
 
 
 def parse_population(text: str) -> int:
     """'40500', '40.500', '40 500', '40_500' -> 40500 (groups of three only)."""
-    if not _POPULATION.fullmatch(text.strip()):
+    if not re.fullmatch(_POPULATION, text.strip()):
         raise UsageError(
             "--population must be a whole number such as 40500, 40.500, '40 500' or 40_500;"
             f" got {text!r}"
