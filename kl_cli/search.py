@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from kl_cli.folding import fold, fold_map, foldings
+from kl_cli.folding import fold, fold_all, fold_map, foldings
 from kl_cli.kb import LookupFailed
 from kl_cli.models import LANGS, KnowledgeBase, Lang, Text
 from kl_cli.record import Record
@@ -167,9 +167,9 @@ class _Folded:
 
     __slots__ = ("text", "folds", "_maps")
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, folds: tuple[str, str] | None = None):
         self.text = text
-        self.folds = foldings(text)
+        self.folds = folds if folds is not None else foldings(text)
         self._maps: dict[bool, tuple[str, list[int]]] = {}
 
     def has(self, qs: tuple[str, str]) -> bool:
@@ -217,11 +217,17 @@ def search(kb: KnowledgeBase, args: Sequence[str], lang: Lang) -> list[Hit]:
     order = (lang, *(other for other in LANGS if other != lang))
     found: list[tuple[int, int, Hit]] = []
     groups: set[tuple[str, str, str]] = set()
-    for n, entry in enumerate(entries(kb)):
-        for text_lang in order:
-            folded = _Folded(entry.text.get(text_lang))
-            if not all(folded.has(qs) for qs in queries):
+    items = entries(kb)
+    texts = [entry.text.get(text_lang) for entry in items for text_lang in order]
+    # Folding every text is most of a search's work: done once, for all texts together.
+    longs, shorts = fold_all(texts, True), fold_all(texts, False)
+    for n, entry in enumerate(items):
+        for j, text_lang in enumerate(order):
+            k = n * len(order) + j
+            folds = (longs[k], shorts[k])
+            if not all(any(q in f for q in qs for f in folds) for qs in queries):
                 continue
+            folded = _Folded(texts[k], folds)
             spans = [s for s in (folded.span(qs) for qs in queries) if s is not None]
             snippet, marked = make_snippet(folded.text, _merge(spans))
             command = entry.command
