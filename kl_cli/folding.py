@@ -30,7 +30,7 @@ def foldings(text: str) -> tuple[str, str]:
     return fold(text, True), fold(text, False)
 
 
-_SEP = "\x00"  # never in knowledge-base text (the loader refuses control characters)
+SEP = "\x00"  # never in knowledge-base text (the loader refuses control characters)
 
 
 def fold_all(texts: list[str], long: bool) -> list[str]:
@@ -42,15 +42,15 @@ def fold_all(texts: list[str], long: bool) -> list[str]:
     """
     import re
 
-    if any(_SEP in t for t in texts):
+    if any(SEP in t for t in texts):
         return [fold(t, long) for t in texts]
-    joined = _SEP.join(texts).translate(_APOSTROPHES).casefold()
+    joined = SEP.join(texts).translate(_APOSTROPHES).casefold()
     joined = re.sub(r"\s+", " ", joined)
-    joined = joined.replace(" " + _SEP, _SEP).replace(_SEP + " ", _SEP).strip(" ")
+    joined = joined.replace(" " + SEP, SEP).replace(SEP + " ", SEP).strip(" ")
     joined = joined.translate(_LONG if long else _SHORT)
     if not joined.isascii():
         joined = re.sub(r"[^\x00-\x7f]+", lambda m: _strip_accents(m.group()), joined)
-    return joined.split(_SEP) if texts else []
+    return joined.split(SEP) if texts else []
 
 
 def fold_map(text: str, long: bool) -> tuple[str, list[int]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -15,6 +15,7 @@ from kl_cli.record import Record
 
 if TYPE_CHECKING:
     from kl_cli.schema import Problem
+    from kl_cli.search import SearchIndex
 
 # The YAML parser, the schema validator, hashing and the cache's writer are imported where
 # they are used: the bundled knowledge base needs none of them, and every call pays for imports.
@@ -90,21 +91,47 @@ def _build(raw: bytes, display: str, *, pure: bool = False) -> KnowledgeBase:
         raise InvalidKB(display, e.problems) from None
 
 
+def _key(raw: bytes) -> str:
+    """The cache key of a file's content: its BLAKE2b digest, and kl's version."""
+    try:  # the interpreter's own BLAKE2: importing hashlib would load OpenSSL (3 ms, 3.5 MiB)
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover - every CPython we support has it
+        from hashlib import blake2b
+    return blake2b(raw, digest_size=32).hexdigest() + "-" + __version__
+
+
 def load_file(path: str) -> KnowledgeBase:
     """Read, bound, parse and validate a user knowledge base, using the cache when allowed."""
-    import hashlib
-
+    from kl_cli.compiled import dumps, loads
     from kl_cli.yamlsafe import read_bytes
 
-    display = path
-    raw = read_bytes(path, display)
-    key = hashlib.sha256(raw).hexdigest() + "-" + __version__
-    cached = _cache_get(key)
-    if cached is not None:
-        return cached
-    kb = _build(raw, display)
-    _cache_put(key, kb)
+    raw = read_bytes(path, path)
+    key = _key(raw)
+    kb = cache_get(f"{key}.json", loads)
+    if kb is None:
+        kb = _build(raw, path)
+        cache_put(f"{key}.json", dumps(kb))
     return kb
+
+
+def load_search_index(data: str | None) -> tuple[SearchIndex, str | None]:
+    """The search index of the knowledge base in use, and its path (None: the bundled one).
+
+    For a user knowledge base the index (every text with both foldings) is cached beside the
+    knowledge base itself, so searching a large one folds nothing and builds no records.
+    """
+    from kl_cli.search import build_index, index_from_json, index_to_json
+
+    if data is None:
+        return build_index(load_bundled()), None
+    from kl_cli.yamlsafe import read_bytes
+
+    name = f"{_key(read_bytes(data, data))}.search.json"
+    index = cache_get(name, index_from_json)
+    if index is None:
+        index = build_index(load_file(data))
+        cache_put(name, index_to_json(index))
+    return index, data
 
 
 def validate_bytes(raw: bytes, display: str, *, pure: bool = False) -> list[str]:
@@ -143,23 +170,24 @@ def _cache_dir() -> Path | None:
         return None
 
 
-def _cache_get(key: str) -> KnowledgeBase | None:
+def cache_get(name: str, parse: Callable[[str], T]) -> T | None:
+    """A cache file parsed by `parse`, or None if there is none or it is unusable."""
     directory = _cache_dir()
     if directory is None:
         return None
-    path = str(directory / f"{key}.json")
+    path = str(directory / name)
     try:
         # Non-blocking, regular files only, bounded: a FIFO or a huge file planted there is
         # skipped like any other unusable entry; whatever is wrong with it, it is only a cache.
-        from kl_cli.compiled import loads
         from kl_cli.yamlsafe import MAX_BYTES, read_bytes
 
-        return loads(read_bytes(path, path, 4 * MAX_BYTES).decode("utf-8"))
+        return parse(read_bytes(path, path, 4 * MAX_BYTES).decode("utf-8"))
     except Exception:
         return None
 
 
-def _cache_put(key: str, kb: KnowledgeBase) -> None:
+def cache_put(name: str, text: str) -> None:
+    """Write a cache file atomically; silently nothing when the cache cannot be written."""
     directory = _cache_dir()
     if directory is None or not directory.parent.is_dir():
         return
@@ -167,14 +195,12 @@ def _cache_put(key: str, kb: KnowledgeBase) -> None:
         directory.mkdir(mode=0o700, exist_ok=True)
         import tempfile
 
-        from kl_cli.compiled import dumps
-
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(dumps(kb))
+                f.write(text)
             os.chmod(tmp, 0o644)
-            os.replace(tmp, directory / f"{key}.json")
+            os.replace(tmp, directory / name)
         except BaseException:
             os.unlink(tmp)
             raise

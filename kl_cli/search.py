@@ -3,19 +3,22 @@
 Each text is an `Entry` that knows the command showing it in full and its rank class (a title or
 name beats a list item, which beats body text). A query is one or more terms; every term must
 occur in the same text, matched under both Danish foldings both ways (see kl_cli/folding.py); a
-term holding a space is a phrase. The index is built per call: it is linear in the KB's size.
+term holding a space is a phrase. The index is linear in the KB's size; for a user knowledge base
+it is cached with the knowledge base (kl_cli/kb.py), so a search there folds nothing.
 """
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 import unicodedata
 from collections.abc import Sequence
+from typing import Any
 
-from kl_cli.folding import fold, fold_all, fold_map, foldings
+from kl_cli.folding import SEP, fold, fold_all, fold_map, foldings
 from kl_cli.kb import LookupFailed
-from kl_cli.models import LANGS, KnowledgeBase, Lang, Text
+from kl_cli.models import LANGS, KnowledgeBase, Lang, Source, Text
 from kl_cli.record import Record
 
 NAME, ITEM, TEXT = 0, 1, 2
@@ -150,6 +153,127 @@ def entries(kb: KnowledgeBase) -> list[Entry]:
     return out
 
 
+class SearchIndex:
+    """Every searchable text with both its foldings, ready to match.
+
+    Built from a knowledge base, or read back from the cache of a user knowledge base; entry `n`
+    has its Danish text at `texts[2n]` and its English text at `texts[2n + 1]`. Entries are kept
+    as plain rows and become records only when they are hits.
+    """
+
+    __slots__ = ("rows", "texts", "longs", "shorts", "sources", "_corpus")
+
+    def __init__(
+        self,
+        rows: list[Any],  # (kind, id, field, rank, command, sources), checked when used
+        texts: list[str],
+        longs: list[str],
+        shorts: list[str],
+        sources: tuple[Source, ...],
+    ):
+        if not len(texts) == len(longs) == len(shorts) == 2 * len(rows):
+            raise ValueError("inconsistent search index")
+        self.rows = rows
+        self.texts = texts
+        self.longs = longs
+        self.shorts = shorts
+        self.sources = sources
+        self._corpus: tuple[tuple[list[int], str], ...] | None = None
+
+    def containing(self, qs: tuple[str, str]) -> set[int]:
+        """The numbers of the texts in which either folding occurs, in either folding.
+
+        Each folding of all texts is joined once into one string, so finding a term is
+        str.find over it (C speed), and a hit jumps straight to the next text.
+        """
+        if self._corpus is None:
+            self._corpus = tuple(_joined(folds) for folds in (self.longs, self.shorts))
+        found: set[int] = set()
+        for q in set(qs):
+            if not q:
+                return set(range(len(self.texts)))
+            for starts, joined in self._corpus:
+                pos = joined.find(q)
+                while pos >= 0:
+                    k = bisect.bisect_right(starts, pos) - 1
+                    found.add(k)
+                    pos = joined.find(q, starts[k + 1])
+        return found
+
+    def entry(self, n: int) -> Entry:
+        kind, id, field, rank, command, sources = self.rows[n]
+        if not all(type(x) is str for x in (kind, id, field, command, *sources)):
+            raise ValueError("not a search index entry")
+        text = Text(self.texts[2 * n], self.texts[2 * n + 1])
+        return Entry(kind, id, field, int(rank), command, text, tuple(sources))
+
+
+def _joined(texts: list[str]) -> tuple[list[int], str]:
+    """The texts joined by SEP, and where each starts (with one more start past the end)."""
+    starts = [0]
+    for text in texts:
+        starts.append(starts[-1] + len(text) + 1)
+    return starts, SEP.join(texts)
+
+
+def build_index(kb: KnowledgeBase) -> SearchIndex:
+    """The search index of a knowledge base; folding all texts is most of the work."""
+    items = entries(kb)
+    rows = [(e.kind, e.id, e.field, e.rank, e.command, e.sources) for e in items]
+    texts = [t for e in items for t in (e.text.da, e.text.en)]
+    return SearchIndex(rows, texts, fold_all(texts, True), fold_all(texts, False), kb.sources)
+
+
+INDEX_FORMAT = 1
+
+
+def index_to_json(index: SearchIndex) -> str:
+    """The cached form of an index (plain lists: it reads back without any object hook)."""
+    import json
+
+    sources = [[s.id, s.title.da, s.title.en, s.url] for s in index.sources]
+    # Texts without æ, ø or å fold the same both ways: their short folding is stored as null.
+    shorts = [None if s == f else s for s, f in zip(index.shorts, index.longs, strict=True)]
+    payload = {
+        "format": INDEX_FORMAT,
+        "rows": index.rows,
+        "texts": index.texts,
+        "long": index.longs,
+        "short": shorts,
+        "sources": sources,
+    }
+    return json.dumps(payload, ensure_ascii=False)
+
+
+def index_from_json(text: str) -> SearchIndex:
+    """Read a cached index; raise ValueError (or TypeError) if it is not one of this version.
+
+    The checks are cheap on purpose (a cached index was valid when kl wrote it): the shape of
+    every row, and that every text is text, which SEP.join verifies in C.
+    """
+    import json
+
+    data = json.loads(text)
+    if data.get("format") != INDEX_FORMAT:
+        raise ValueError("not a search index of this version")
+    rows = data["rows"]
+    if not isinstance(rows, list) or not all(type(r) is list and len(r) == 6 for r in rows):
+        raise ValueError("not a search index")
+    sources = tuple(
+        Source(str(sid), Text(str(da), str(en)), None if url is None else str(url))
+        for sid, da, en, url in data["sources"]
+    )
+    texts, longs, shorts = (data[key] for key in ("texts", "long", "short"))
+    shorts = [f if s is None else s for s, f in zip(shorts, longs, strict=True)]
+    for strings in (texts, longs, shorts):
+        # no text may hold the separator itself: the joined corpus would misplace matches
+        if not isinstance(strings, list) or SEP.join(strings).count(SEP) != max(
+            len(strings) - 1, 0
+        ):
+            raise ValueError("not a search index")
+    return SearchIndex(rows, texts, longs, shorts, sources)
+
+
 def _titled(label: str, title: str) -> str:
     return title if fold(label, True) == fold(title, True) else f"{label} {title}"
 
@@ -171,9 +295,6 @@ class _Folded:
         self.text = text
         self.folds = folds if folds is not None else foldings(text)
         self._maps: dict[bool, tuple[str, list[int]]] = {}
-
-    def has(self, qs: tuple[str, str]) -> bool:
-        return any(q in f for q in qs for f in self.folds)
 
     def span(self, qs: tuple[str, str]) -> Span | None:
         """The first place either folding of the query occurs, as offsets into `text`."""
@@ -206,31 +327,32 @@ def _merge(spans: list[Span]) -> list[Span]:
     return out
 
 
-def search(kb: KnowledgeBase, args: Sequence[str], lang: Lang) -> list[Hit]:
+def search(source: KnowledgeBase | SearchIndex, args: Sequence[str], lang: Lang) -> list[Hit]:
     """Every hit for the query, best first: rank class, then the knowledge base's order.
 
     A text matches when every term occurs in it; the selected language is tried first.
     Raises LookupFailed (with the closest words of the KB) when nothing matches.
     """
+    index = source if isinstance(source, SearchIndex) else build_index(source)
     terms = terms_of(args)
     queries = [foldings(t) for t in terms]
-    order = (lang, *(other for other in LANGS if other != lang))
+    first = LANGS.index(lang)
+    longs, shorts, texts = index.longs, index.shorts, index.texts
+    matching = set.intersection(*(index.containing(qs) for qs in queries))
     found: list[tuple[int, int, Hit]] = []
     groups: set[tuple[str, str, str]] = set()
-    items = entries(kb)
-    texts = [entry.text.get(text_lang) for entry in items for text_lang in order]
-    # Folding every text is most of a search's work: done once, for all texts together.
-    longs, shorts = fold_all(texts, True), fold_all(texts, False)
-    for n, entry in enumerate(items):
-        for j, text_lang in enumerate(order):
-            k = n * len(order) + j
-            folds = (longs[k], shorts[k])
-            if not all(any(q in f for q in qs for f in folds) for qs in queries):
+    for n in sorted({k // 2 for k in matching}):
+        for j in (first, 1 - first):
+            k = 2 * n + j
+            if k not in matching:
                 continue
+            folds = (longs[k], shorts[k])
+            entry = index.entry(n)
             folded = _Folded(texts[k], folds)
             spans = [s for s in (folded.span(qs) for qs in queries) if s is not None]
             snippet, marked = make_snippet(folded.text, _merge(spans))
             command = entry.command
+            text_lang = LANGS[j]
             if text_lang != lang and entry.text.da != entry.text.en:
                 command += f" --lang {text_lang}"
             found.append((entry.rank, n, Hit(entry, text_lang, command, snippet, marked)))
@@ -245,7 +367,7 @@ def search(kb: KnowledgeBase, args: Sequence[str], lang: Lang) -> list[Hit]:
             groups.add(group)
         hits.append(hit)
     if not hits:
-        raise no_match(kb, terms)
+        raise no_match(index, terms)
     return hits
 
 
@@ -293,14 +415,13 @@ def make_snippet(
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
 
-def _vocabulary(items: list[Entry]) -> list[tuple[str, str, str]]:
+def _vocabulary(texts: list[str]) -> list[tuple[str, str, str]]:
     """Each word of the KB once: (long folding, short folding, the word as written, lowercase)."""
     words: dict[str, str] = {}
-    for entry in items:
-        for text in (entry.text.da, entry.text.en):
-            for word in _WORD.findall(text):
-                if len(word) > 1:
-                    words.setdefault(fold(word, True), word.casefold())
+    for text in texts:
+        for word in _WORD.findall(text):
+            if len(word) > 1:
+                words.setdefault(fold(word, True), word.casefold())
     return [(key, fold(written, False), written) for key, written in words.items()]
 
 
@@ -326,19 +447,17 @@ def _quoted(terms: Sequence[str]) -> str:
     return ", ".join(repr(t) for t in terms)
 
 
-def no_match(kb: KnowledgeBase, terms: Sequence[str]) -> LookupFailed:
+def no_match(index: SearchIndex, terms: Sequence[str]) -> LookupFailed:
     """The error for a query without hits: say which term fails, and the closest KB words."""
-    items = entries(kb)
-    texts = [_Folded(e.text.get(lang)) for e in items for lang in LANGS]
 
     def anywhere(term: str) -> bool:
         qs = foldings(term)
-        return any(t.has(qs) for t in texts)
+        return any(q in f for q in qs for folds in (index.longs, index.shorts) for f in folds)
 
     missing = [t for t in terms if not anywhere(t)]
     if not missing:
         return LookupFailed(f"no single text matches all of {_quoted(terms)}; each matches alone")
-    vocabulary = _vocabulary(items)
+    vocabulary = _vocabulary(index.texts)
     suggestions: list[str] = []
     for term in missing:
         for word in term.split():

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from kl_cli.doc import Block, Heading, HitRow, Hits
-from kl_cli.models import KnowledgeBase, Lang
-from kl_cli.search import RANKS, Hit, search
-from kl_cli.views import Ctx, View
+from kl_cli.models import KnowledgeBase, Lang, Source
+from kl_cli.search import RANKS, Hit, SearchIndex, build_index, search
+from kl_cli.views import View, make_view, source_json
 
 _LABELS: dict[str, dict[Lang, str]] = {
     "title": {"da": "Søgning: {query}", "en": "Search: {query}"},
@@ -29,7 +29,7 @@ def _shown_query(terms: Sequence[str]) -> str:
     return " ".join(f"“{t}”" if " " in t else t for t in terms)
 
 
-def _hit_json(c: Ctx, hit: Hit) -> dict[str, Any]:
+def _hit_json(sources: dict[str, Source], lang: Lang, hit: Hit) -> dict[str, Any]:
     e = hit.entry
     start, end = hit.spans[0] if hit.spans else (0, 0)
     return {
@@ -43,14 +43,18 @@ def _hit_json(c: Ctx, hit: Hit) -> dict[str, Any]:
         "start": start,
         "end": end,
         "matches": [{"start": a, "end": b} for a, b in hit.spans],
-        "sources": [c.source_json(s) for s in e.sources],
+        "sources": [source_json(sources[s], lang) for s in e.sources if s in sources],
     }
 
 
-def search_view(kb: KnowledgeBase, lang: Lang, terms: Sequence[str], limit: int) -> View:
+def search_view(
+    index: KnowledgeBase | SearchIndex, lang: Lang, terms: Sequence[str], limit: int
+) -> View:
     """The first `limit` hits for `terms` (raises LookupFailed when there are none)."""
-    c = Ctx(kb, lang)
-    hits = search(kb, terms, lang)
+    if not isinstance(index, SearchIndex):
+        index = build_index(index)
+    sources = {s.id: s for s in index.sources}
+    hits = search(index, terms, lang)
     shown = hits[:limit]
     total = len(hits)
     if total == 1:
@@ -63,11 +67,11 @@ def search_view(kb: KnowledgeBase, lang: Lang, terms: Sequence[str], limit: int)
         "query": list(terms),
         "total": total,
         "limit": limit,
-        "hits": [_hit_json(c, hit) for hit in shown],
+        "hits": [_hit_json(sources, lang, hit) for hit in shown],
     }
     rows = tuple(HitRow(h.entry.kind, h.entry.id, h.command, h.snippet, h.spans) for h in shown)
     blocks: list[Block] = [
         Heading(_label("title", lang, query=_shown_query(terms))),
         Hits(rows, count),
     ]
-    return c.view("search", data, blocks)
+    return make_view("search", lang, data, blocks)

@@ -96,6 +96,20 @@ class View(Record):
     doc: Doc
 
 
+def source_json(s: Source, lang: Lang) -> dict[str, Any]:
+    """A source as it accompanies every fact in JSON and YAML."""
+    out: dict[str, Any] = {"id": s.id, "title": s.title.get(lang)}
+    if s.url:
+        out["url"] = s.url
+    return out
+
+
+def make_view(kind: str, lang: Lang, data: dict[str, Any], blocks: list[Block]) -> View:
+    """A view whose data starts with the output schema version, language and kind."""
+    head = {"schema_version": OUTPUT_SCHEMA_VERSION, "lang": lang, "kind": kind}
+    return View(kind, head | data, tuple(blocks))
+
+
 class Ctx:
     """Per-view helper: language, source footnotes in order of first use, JSON of facts."""
 
@@ -112,11 +126,7 @@ class Ctx:
         return text.get(self.lang)
 
     def source_json(self, sid: str) -> dict[str, Any]:
-        s = self._sources[sid]
-        out: dict[str, Any] = {"id": s.id, "title": self.t(s.title)}
-        if s.url:
-            out["url"] = s.url
-        return out
+        return source_json(self._sources[sid], self.lang)
 
     def fact_json(
         self, fact: Fact | NamedFact | Count | Unit, text: str | None = None
@@ -165,8 +175,7 @@ class Ctx:
     def view(self, kind: str, data: dict[str, Any], blocks: list[Block]) -> View:
         if self._numbers:
             blocks.append(self.footnotes())
-        head = {"schema_version": OUTPUT_SCHEMA_VERSION, "lang": self.lang, "kind": kind}
-        return View(kind, head | data, tuple(blocks))
+        return make_view(kind, self.lang, data, blocks)
 
 
 # --- overview and about --------------------------------------------------------------------------

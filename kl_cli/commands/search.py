@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from kl_cli.commands.common import Opts, UsageError, emit, kl_command, load
+from kl_cli.commands.common import Opts, UsageError, emit, kl_command
 
 TextArg = Annotated[
     list[str],
@@ -47,4 +47,7 @@ def register(app: typer.Typer) -> None:
 
         if not all(word.split() for word in text):
             raise UsageError("search text must not be empty")
-        emit(opts, search_view(load(opts).kb, opts.lang, text, limit))
+        from kl_cli.kb import load_search_index
+
+        index, _ = load_search_index(opts.data)
+        emit(opts, search_view(index, opts.lang, text, limit))
