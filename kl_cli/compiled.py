@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from kl_cli import models
-from kl_cli.record import Record
+from kl_cli.record import Record, to_data
 
 TAG = "$"
 FORMAT_VERSION = 1
@@ -27,25 +27,9 @@ def _classes() -> dict[str, type[Record]]:
     }
 
 
-def to_tagged(obj: Any) -> Any:
-    """A record tree as JSON-ready data with class tags; fields at their default are left out."""
-    if isinstance(obj, Record):
-        out: dict[str, Any] = {TAG: type(obj).__name__}
-        defaults = obj.__defaults__
-        for name in obj.__fields__:
-            value = getattr(obj, name)
-            if name in defaults and value == defaults[name]:
-                continue
-            out[name] = to_tagged(value)
-        return out
-    if isinstance(obj, tuple):
-        return [to_tagged(x) for x in obj]
-    return obj
-
-
 def dumps(kb: models.KnowledgeBase) -> str:
     """The compiled text of a validated knowledge base."""
-    payload = {"format": FORMAT_VERSION, "kb": to_tagged(kb)}
+    payload = {"format": FORMAT_VERSION, "kb": to_data(kb, TAG)}
     return json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
 
 

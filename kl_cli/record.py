@@ -92,3 +92,22 @@ def defaults(cls: type[Record]) -> dict[str, Any]:
 
 def is_record(obj: Any) -> bool:
     return isinstance(obj, Record) or (isinstance(obj, type) and issubclass(obj, Record))
+
+
+def to_data(obj: Any, tag: str | None = None) -> Any:
+    """Records as dicts in field order, leaving out fields at their default; tuples as lists.
+
+    With `tag`, each dict also names its record class under that key (the compiled form).
+    """
+    if isinstance(obj, Record):
+        out: dict[str, Any] = {tag: type(obj).__name__} if tag else {}
+        defaults = obj.__defaults__
+        for name in obj.__fields__:
+            value = getattr(obj, name)
+            if name in defaults and value == defaults[name]:
+                continue
+            out[name] = to_data(value, tag)
+        return out
+    if isinstance(obj, tuple):
+        return [to_data(x, tag) for x in obj]
+    return obj

@@ -8,7 +8,7 @@ import typing
 from typing import Any, Literal, TypeVar, get_args, get_origin
 
 from kl_cli.models import SUPPORTED_SCHEMA_VERSIONS, KnowledgeBase
-from kl_cli.record import MISSING, Record
+from kl_cli.record import Record
 from kl_cli.yamlsafe import Node
 
 T = TypeVar("T")
@@ -243,28 +243,3 @@ def _source_refs(kb: KnowledgeBase) -> typing.Iterator[tuple[str, tuple[str, ...
     for p, obj in _walk(kb, ""):
         if isinstance(obj, Record) and hasattr(obj, "sources") and p != "":
             yield f"{p}.sources", obj.sources
-
-
-def to_data(obj: Any) -> Any:
-    """Model -> plain data in schema order, leaving out fields at their default (absent)."""
-    if isinstance(obj, Record):
-        out: dict[str, Any] = {}
-        defaults = obj.__defaults__
-        for name in obj.__fields__:
-            value = getattr(obj, name)
-            if value == defaults.get(name, MISSING):
-                continue
-            out[name] = to_data(value)
-        return out
-    if isinstance(obj, tuple):
-        return [to_data(x) for x in obj]
-    return obj
-
-
-def from_data(cls: type[T], raw: Any) -> T:
-    """Plain data already known to be valid (the compiled bundle, the cache) -> model."""
-    b = _Builder()
-    obj = b.build(cls, raw, "", (0, 0))
-    if b.problems:
-        raise SchemaError(b.problems)
-    return typing.cast(T, obj)

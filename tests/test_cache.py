@@ -13,7 +13,7 @@ import pytest
 
 from kl_cli import __version__, formats
 from kl_cli.kb import load_bundled
-from kl_cli.schema import to_data
+from kl_cli.record import to_data
 from tests.conftest import ROOT, assert_error, run
 
 ENTRY = re.compile(rf"[0-9a-f]{{64}}-{re.escape(__version__)}\.json")

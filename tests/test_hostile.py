@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 from kl_cli import formats, views, yamlsafe
 from kl_cli.kb import load_bundled, validate_bytes
-from kl_cli.schema import to_data
+from kl_cli.record import to_data
 from kl_cli.yamlsafe import MAX_BYTES, MAX_DEPTH, MAX_EVENTS, KBFileError, parse
 from tests.conftest import ROOT, assert_error, run
 

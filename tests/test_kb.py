@@ -12,6 +12,7 @@ from kl_cli.models import KnowledgeBase
 from kl_cli.schema import build_kb
 from kl_cli.yamlsafe import decode, parse
 from tests.conftest import ROOT
+from tests.test_seed_fidelity import BODY_IDS
 
 YAML = ROOT / "data" / "kl.yaml"
 COMPILED = ROOT / "data" / "kl.json"
@@ -20,15 +21,7 @@ COMPILED = ROOT / "data" / "kl.json"
 def test_bundled_yaml_validates_against_the_models() -> None:
     kb, marks = build_kb(parse(decode(YAML.read_bytes(), str(YAML)), str(YAML)))
     assert isinstance(kb, KnowledgeBase)
-    assert [b.id for b in kb.bodies] == [
-        "delegeretmoede",
-        "bestyrelse",
-        "formand",
-        "formandskab",
-        "udvalg",
-        "repraesentantskab",
-        "kkr",
-    ]
+    assert [b.id for b in kb.bodies] == BODY_IDS
     assert marks["bodies[1].name.en"][0] > 1
 
 

@@ -12,7 +12,7 @@ import pytest
 from kl_cli import formats
 from kl_cli.kb import bundled_yaml, load_bundled
 from kl_cli.models import SUPPORTED_SCHEMA_VERSIONS
-from kl_cli.schema import to_data
+from kl_cli.record import to_data
 from kl_cli.yamlsafe import MAX_BYTES
 from tests.conftest import assert_error, run
 

@@ -52,7 +52,7 @@ def register(app: typer.Typer) -> None:
           kl export -f json
         """
         from kl_cli import formats
-        from kl_cli.schema import to_data
+        from kl_cli.record import to_data
 
         data = to_data(load(opts).kb)
         if opts.format == Fmt.json:
