@@ -6,10 +6,12 @@ from kl_cli.record import Record
 
 
 class Heading(Record):
-    """A title; not part of plain output."""
+    """A title; in plain output only when it has a key (`key<TAB>text`)."""
 
     text: str
     level: int = 1
+    key: str = ""
+    value: str = ""  # the plain value, when it differs from the displayed text
 
 
 class Para(Record):
@@ -28,6 +30,7 @@ class Items(Record):
     title: str = ""
     numbered: bool = False
     note: str = ""
+    title_key: str = ""  # plain: the title as `title_key<TAB>title` before the items
 
 
 class Table(Record):

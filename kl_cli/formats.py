@@ -56,8 +56,12 @@ def to_json(data: Any, *, ascii_only: bool) -> str:
     return _danger(False).sub(_json_escape, text) + "\n"
 
 
-def to_yaml(data: Any) -> str:
-    """YAML of plain data; strings holding dangerous characters are double-quoted and escaped."""
+def to_yaml(data: Any, *, ascii_only: bool = False) -> str:
+    """YAML of plain data; strings holding dangerous characters are double-quoted and escaped.
+
+    With `ascii_only` (stdout cannot take UTF-8) non-ASCII text is written as YAML escapes in
+    double quotes, which read back as the same text.
+    """
     import yaml
 
     class Dumper(yaml.SafeDumper):
@@ -69,7 +73,12 @@ def to_yaml(data: Any) -> str:
 
     Dumper.add_representer(str, represent_str)
     text = yaml.dump(
-        data, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=1 << 30, indent=2
+        data,
+        Dumper=Dumper,
+        allow_unicode=not ascii_only,
+        sort_keys=False,
+        width=1 << 30,
+        indent=2,
     )
     # Only double-quoted scalars can hold these characters, and there \uXXXX is an escape.
     return _danger(False).sub(_json_escape, text)
@@ -87,11 +96,15 @@ def to_plain(doc: Doc) -> str:
 
     for block in doc:
         match block:
+            case Heading(key=key, text=text, value=value) if key:
+                row(key, value or text)
             case Heading() | Tree():
                 pass
             case Para(key=key, text=text):
                 row(key, text)
-            case Items(key=key, items=items):
+            case Items(key=key, items=items, title=title, title_key=title_key):
+                if title_key:
+                    row(title_key, title)
                 for item in items:
                     row(key, item)
             case Table(rows=rows, key=key):

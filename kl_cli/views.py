@@ -76,15 +76,17 @@ LABELS: dict[str, dict[Lang, str]] = {
 }
 
 COMMANDS: tuple[tuple[str, str], ...] = (
+    ("kl search TEXT...", "find any text, in Danish or English"),
     ("kl about", "mission, vision, purpose and general facts"),
     ("kl values [VALUE]", "the three organisational values"),
     ("kl leadership [VALUE]", "the leadership behaviours under each value"),
     ("kl bodies [BODY]", "the political bodies"),
     ("kl statutes [PARAGRAPH]", "the statutes; also: amendment, delegates"),
-    ("kl org", "an organisation chart: who elects, sets up and advises whom"),
+    ("kl org", "the organisation chart of the bodies"),
     ("kl services", "what KL does for its members"),
     ("kl international", "the international and EU work"),
     ("kl sources", "where every fact comes from"),
+    ("kl export / kl validate", "your own copy of the knowledge base, checked"),
 )
 
 
@@ -205,8 +207,9 @@ def overview(kb: KnowledgeBase, lang: Lang) -> View:
             (c.label("id"), c.label("name")),
             tuple((b.id, c.t(b.name)) for b in kb.bodies),
             c.label("bodies"),
+            key="body",
         ),
-        Fields(tuple(Field("command", cmd, what) for cmd, what in COMMANDS), c.label("more")),
+        Table(("command", ""), COMMANDS, c.label("more"), key="command"),
     ]
     return c.view("overview", data, blocks)
 
@@ -273,11 +276,18 @@ def value(kb: KnowledgeBase, lang: Lang, v: Value) -> View:
     c = Ctx(kb, lang)
     refs = c.refs(v.sources)
     blocks: list[Block] = [
-        Heading(f"{v.number}. {c.t(v.title)}"),
+        Heading(f"{v.number}. {c.t(v.title)}", key="title", value=c.t(v.title)),
         Fields((Field("id", "id", v.id), Field("number", "#", str(v.number)))),
         *(Para("statement", c.t(s), refs) for s in v.statement),
-        Items("item", tuple(c.t(i) for i in v.items), c.t(v.list_heading)),
-        Items("behaviour", tuple(c.t(b) for b in v.behaviours), c.t(v.behaviour_heading)),
+        Items(
+            "item", tuple(c.t(i) for i in v.items), c.t(v.list_heading), title_key="list_heading"
+        ),
+        Items(
+            "behaviour",
+            tuple(c.t(b) for b in v.behaviours),
+            c.t(v.behaviour_heading),
+            title_key="behaviour_heading",
+        ),
     ]
     return c.view("value", {"value": value_json(c, v)}, blocks)
 
@@ -336,10 +346,6 @@ def bodies(kb: KnowledgeBase, lang: Lang) -> View:
     return c.view("bodies", data, blocks)
 
 
-def _count_label(c: Ctx, count: Count) -> str:
-    return c.t(count.label)
-
-
 # A relation seen from its object: "udvalg" is "set up by" the bestyrelse.
 INVERSE: dict[str, dict[Lang, str]] = {
     "elects": {"da": "vælges af", "en": "elected by"},
@@ -391,7 +397,7 @@ def body(kb: KnowledgeBase, lang: Lang, b: Body) -> View:
             {"label": c.t(n.label), "value": n.value} | c.fact_json(n) for n in b.counts
         ]
         fields.extend(
-            Field("count", _count_label(c, n), str(n.value), c.note(n), (c.t(n.label), n.period))
+            Field("count", c.t(n.label), str(n.value), c.note(n), (c.t(n.label), n.period))
             for n in b.counts
         )
     blocks: list[Block] = [Heading(c.t(b.name)), Fields(tuple(fields))]
@@ -475,7 +481,7 @@ def statutes(kb: KnowledgeBase, lang: Lang) -> View:
 def paragraph(kb: KnowledgeBase, lang: Lang, p: Paragraph) -> View:
     c = Ctx(kb, lang)
     blocks: list[Block] = [
-        Heading(f"{p.label}: {c.t(p.title)}"),
+        Heading(f"{p.label}: {c.t(p.title)}", key="title", value=c.t(p.title)),
         Fields((Field("id", "id", p.id), Field("label", "§", p.label))),
         *(Para("fact", c.t(f.text), c.note(f)) for f in p.facts),
     ]
@@ -605,6 +611,7 @@ def sources(kb: KnowledgeBase, lang: Lang, kb_path: str | None) -> View:
         Table(
             ("id", c.label("name"), "URL"),
             tuple((s.id, c.t(s.title), s.url or "") for s in kb.sources),
+            key="source",
         ),
     ]
     return c.view("sources", data, blocks)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 import yaml
 
 from kl_cli.kb import load_bundled
-from tests.conftest import assert_error, run
+from tests.conftest import ROOT, assert_error, run
 
 KB = load_bundled()
 
@@ -365,3 +366,43 @@ def test_markdown_escapes_and_renders_lists() -> None:
     out = run("values", "1", "-f", "markdown").stdout
     assert out.startswith("# 1\\. Vi søger proaktivt")
     assert "- skabe rum til kreativitet og nytænkning" in out
+
+
+def test_an_invalid_environment_variable_does_not_beat_the_option(tmp_path: Path) -> None:
+    result = run("values", "--lang", "en", "-f", "plain", env={"KL_LANG": "xx"})
+    assert result.exit_code == 0 and KB.values[0].title.en in result.stdout
+    kb = tmp_path / "kb.yaml"
+    kb.write_bytes((ROOT / "data" / "kl.yaml").read_bytes())
+    result = run("values", "--data", str(kb), "-f", "plain", env={"KL_DATA": ""})
+    assert result.exit_code == 0, result.stderr
+    assert_error(run("values", env={"KL_DATA": ""}), 2, "KL_DATA is set but empty")
+
+
+def test_overview_plain_names_every_command() -> None:
+    lines = run("-f", "plain").stdout.splitlines()
+    commands = [line.split("\t") for line in lines if line.startswith("command\t")]
+    assert ["command", "kl values [VALUE]", "the three organisational values"] in commands
+    assert {c[1].split()[1] for c in commands} >= {"search", "about", "bodies", "org", "export"}
+    assert sum(line.startswith("body\t") for line in lines) == 7
+
+
+def test_detail_views_name_their_title_in_plain() -> None:
+    lines = run("values", "2", "-f", "plain").stdout.splitlines()
+    assert lines[0] == f"title\t{KB.values[1].title.da}"
+    assert f"list_heading\t{KB.values[1].list_heading.da}" in lines
+    assert f"behaviour_heading\t{KB.values[1].behaviour_heading.da}" in lines
+    assert run("statutes", "4", "-f", "plain").stdout.startswith("title\t")
+
+
+def test_sources_plain_rows_are_keyed() -> None:
+    lines = run("sources", "-f", "plain").stdout.splitlines()
+    rows = [line.split("\t") for line in lines if line.startswith("source\t")]
+    assert [r[1] for r in rows] == [s.id for s in KB.sources]
+    assert all(
+        line.split("\t")[0] in ("knowledge_base", "kb_version", "last_reviewed", "source")
+        for line in lines
+    )
+
+
+def test_empty_no_color_is_ignored() -> None:
+    assert ESC in run("values", "-f", "rich", env={"FORCE_COLOR": "1", "NO_COLOR": ""}).stdout

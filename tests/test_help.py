@@ -106,6 +106,7 @@ def test_root_help_lists_each_command_on_one_line() -> None:
     assert sorted(line.split()[0] for line in section) == sorted(top)
     assert all(len(line.split(None, 1)) == 2 for line in section)  # a name and its line
     assert all(len(line) <= 80 for line in section)
+    assert not any(line.endswith("...") for line in section), section  # nothing truncated
 
 
 def test_root_help_ends_with_exit_codes_and_environment_unwrapped() -> None:

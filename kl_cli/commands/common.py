@@ -19,7 +19,7 @@ from kl_cli.record import Record
 
 EXIT_OK = 0
 EXIT_NOT_FOUND = 1
-EXIT_USAGE = 2
+EXIT_USAGE = 2  # Typer's own exit code for usage errors (UsageError becomes one)
 EXIT_INVALID_KB = 65
 EXIT_UNREADABLE_KB = 66
 EXIT_INTERNAL = 70
@@ -179,7 +179,7 @@ def resolve(ctx: typer.Context, allowed: frozenset[Fmt] = HUMAN) -> Opts:
     color = (
         fmt == Fmt.rich
         and not _given(ctx, "no_color")
-        and "NO_COLOR" not in os.environ
+        and not os.environ.get("NO_COLOR")  # no-color.org: set and not empty
         and os.environ.get("TERM") != "dumb"
         and (stdout_is_tty() or bool(os.environ.get("FORCE_COLOR")))
     )
@@ -326,6 +326,10 @@ def kl_command(
                 kwargs.pop(key, None)
 
             def run() -> None:
+                if ctx.invoked_subcommand is not None and not any(kwargs.values()):
+                    # A group whose subcommand does the work; that command resolves the
+                    # options (innermost wins), so the environment is not checked twice here.
+                    return
                 fn(resolve(ctx, formats), **kwargs)
 
             guarded(run)
@@ -340,15 +344,20 @@ def kl_command(
     return decorate
 
 
+def stdout_utf8() -> bool:
+    """Whether stdout takes UTF-8; if not, JSON and YAML escape non-ASCII text themselves."""
+    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
+    return encoding in ("utf8", "utf_8")
+
+
 def emit(opts: Opts, view: Any) -> None:
     """Serialise a view in the chosen format and write it once."""
     from kl_cli import formats
 
     if opts.format == Fmt.json:
-        encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
-        text = formats.to_json(view.data, ascii_only=encoding not in ("utf8", "utf_8"))
+        text = formats.to_json(view.data, ascii_only=not stdout_utf8())
     elif opts.format == Fmt.yaml:
-        text = formats.to_yaml(view.data)
+        text = formats.to_yaml(view.data, ascii_only=not stdout_utf8())
     elif opts.format == Fmt.markdown:
         text = formats.to_markdown(view.doc)
     elif opts.format == Fmt.rich:

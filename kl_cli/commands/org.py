@@ -14,7 +14,9 @@ def register(app: typer.Typer) -> None:
 
     @kl_command(app.command, "org", formats=ORG_FORMATS)
     def org(opts: Opts) -> None:
-        """Who elects, sets up, advises or decides what: KL's bodies as an organisation chart.
+        """The organisation chart of KL's political bodies.
+
+        Who elects, sets up, advises or decides what, from the sourced relations.
 
         A tree from the delegeretmøde down; an edge back to a body above is a leaf marked ↩,
         an edge to a body drawn in another branch a leaf marked →. Plain output is one edge
