@@ -267,7 +267,7 @@ def build_pairs(kl: list[str], search: bool, kbs: dict[int, Path]) -> tuple[list
                     case("search", QUERY, "--data", str(path)),
                     case("search", QUERY),
                     targets.get(size),
-                    None,
+                    1.3,  # the memory target, against the same search on the bundled KB
                     group="scale",
                 )
             )

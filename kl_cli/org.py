@@ -6,13 +6,13 @@ import re
 import typing
 import unicodedata
 from collections import deque
-from dataclasses import dataclass
 from typing import Any
 
 from kl_cli.doc import Block, Heading, Tree
 from kl_cli.folding import foldings
 from kl_cli.formats import inert
 from kl_cli.models import ActorKind, Edge, KnowledgeBase, Lang, Paragraph, Relation, Text
+from kl_cli.record import Record
 from kl_cli.views import LABELS, Ctx, View
 
 RELATIONS: tuple[Relation, ...] = typing.get_args(Relation)
@@ -46,8 +46,7 @@ _RESERVED = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Node:
+class Node(Record):
     """A body or actor in the chart; `key` is its ASCII id in Mermaid and DOT."""
 
     id: str
@@ -56,8 +55,7 @@ class Node:
     name: Text
 
 
-@dataclass(frozen=True, slots=True)
-class Graph:
+class Graph(Record):
     """The chart's nodes (the bodies, then the actors some edge names) and its sourced edges."""
 
     nodes: tuple[Node, ...]
@@ -67,8 +65,7 @@ class Graph:
         return next(n for n in self.nodes if n.id == node_id)
 
 
-@dataclass(frozen=True, slots=True)
-class Branch:
+class Branch(Record):
     """A tree position: the node reached by `edge` (None at a root).
 
     `ref` is "" where the node itself is drawn, "cycle" for an edge back to an ancestor and

@@ -536,7 +536,7 @@ def delegates(kb: KnowledgeBase, lang: Lang, population: int, seats: int | None)
     c = Ctx(kb, lang)
     d = kb.statutes.delegates
     count, capped = voting_delegates(population, d.inhabitants_per_delegate, seats)
-    uncapped = -(-population // d.inhabitants_per_delegate)
+    uncapped = voting_delegates(population, d.inhabitants_per_delegate, None)[0]
     arithmetic = f"⌈{population} / {d.inhabitants_per_delegate}⌉ = {uncapped}"
     if seats is not None:
         arithmetic += f"; min({uncapped}, {seats}) = {count}"

@@ -108,7 +108,7 @@ class Opts(Record):
     subcommand: str | None = None  # for group callbacks: the subcommand about to run
 
 
-def _given(ctx: typer.Context, name: str) -> Any:
+def given(ctx: Any, name: str) -> Any:
     """The innermost value given on the command line for a common option, or None."""
     node: Any = ctx
     while node is not None:
@@ -153,6 +153,29 @@ def terminal_width() -> int:
     return max(width or 80, 20)
 
 
+def lang_of(ctx: Any, *, strict: bool = True) -> Lang:
+    """--lang (innermost), else KL_LANG, else da; a bad KL_LANG is a usage error if `strict`."""
+    value = given(ctx, "lang")
+    if value is not None:
+        return "en" if str(value).lower() == LangChoice.en else "da"
+    env = os.environ.get("KL_LANG", "").strip().lower()
+    if strict and env not in ("", "da", "en"):
+        raise UsageError(f"KL_LANG must be da or en, not {env!r}")
+    return "en" if env == "en" else "da"
+
+
+def data_of(ctx: Any, *, strict: bool = True) -> str | None:
+    """--data (innermost), else KL_DATA, else None (the bundled knowledge base)."""
+    data = given(ctx, "data")
+    if data is None:
+        data = os.environ.get("KL_DATA")
+        if strict and data is not None and not data:
+            raise UsageError("KL_DATA is set but empty; unset it to use the bundled knowledge base")
+    elif strict and not data:
+        raise UsageError("--data needs a file name")
+    return data or None
+
+
 def resolve(ctx: typer.Context, allowed: frozenset[Fmt] = HUMAN) -> Opts:
     """Innermost option given wins, then the environment, then the default."""
     fmt = _format_at(ctx) or Fmt.auto
@@ -161,24 +184,11 @@ def resolve(ctx: typer.Context, allowed: frozenset[Fmt] = HUMAN) -> Opts:
         raise UsageError(f"format {fmt.value!r} is not available for this command ({choices})")
     if fmt == Fmt.auto:
         fmt = Fmt.rich if stdout_is_tty() else Fmt.plain
-    lang_given = _given(ctx, "lang")
-    if lang_given is not None:
-        lang: Lang = "en" if LangChoice(lang_given) == LangChoice.en else "da"
-    else:
-        env = os.environ.get("KL_LANG", "").strip().lower()
-        if env not in ("", "da", "en"):
-            raise UsageError(f"KL_LANG must be da or en, not {env!r}")
-        lang = "en" if env == "en" else "da"
-    data = _given(ctx, "data")
-    if data is None:
-        data = os.environ.get("KL_DATA")
-        if data is not None and not data:
-            raise UsageError("KL_DATA is set but empty; unset it to use the bundled knowledge base")
-    elif not data:
-        raise UsageError("--data needs a file name")
+    lang = lang_of(ctx)
+    data = data_of(ctx)
     color = (
         fmt == Fmt.rich
-        and not _given(ctx, "no_color")
+        and not given(ctx, "no_color")
         and not os.environ.get("NO_COLOR")  # no-color.org: set and not empty
         and os.environ.get("TERM") != "dumb"
         and (stdout_is_tty() or bool(os.environ.get("FORCE_COLOR")))

@@ -23,8 +23,6 @@ from typer._completion_classes import FishComplete as TyperFishComplete
 from typer._completion_classes import ZshComplete as TyperZshComplete
 from typer.core import TyperGroup, TyperOption
 
-from kl_cli.models import Lang
-
 SHELLS = ("bash", "zsh", "fish")
 
 
@@ -158,25 +156,16 @@ def completion_options() -> list[TyperOption]:
 # --- ids of values, bodies and paragraphs -------------------------------------------------------
 
 
-def _given(ctx: Any, name: str) -> Any:
-    while ctx is not None:
-        if ctx.params.get(name) is not None:
-            return ctx.params[name]
-        ctx = ctx.parent
-    return None
-
-
 def ids(ctx: Any, kind: str, incomplete: str) -> list[tuple[str, str]]:
     """(id, what it is) for the values, bodies or statute paragraphs whose id (or number)
     starts with `incomplete`, from the knowledge base in use; none if it cannot be read."""
+    from kl_cli.commands.common import data_of, lang_of
     from kl_cli.folding import fold
     from kl_cli.kb import load
 
-    data = _given(ctx, "data") or os.environ.get("KL_DATA") or None
-    given = str(_given(ctx, "lang") or os.environ.get("KL_LANG", "")).strip().lower()
-    lang: Lang = "en" if given == "en" else "da"
+    lang = lang_of(ctx, strict=False)
     try:
-        kb = load(data).kb
+        kb = load(data_of(ctx, strict=False)).kb
     except Exception:  # completion must never print an error into the command line
         return []
     pairs: list[tuple[str, str]]
