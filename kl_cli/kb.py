@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 KB_YAML = "kl.yaml"
 KB_COMPILED = "kl.json"
+# How many schema problems are collected before kl stops looking: `kl validate` lists this
+# many, and a --data file shows the first (and how many more, up to this bound).
+MAX_PROBLEMS = 100
 
 
 class LookupFailed(Exception):
@@ -35,11 +38,13 @@ class LookupFailed(Exception):
 
 
 class InvalidKB(Exception):
-    """A knowledge base that does not fit the schema; `problems` is every problem found."""
+    """A knowledge base that does not fit the schema; `problems` are the problems found, and
+    `truncated` says there are more than those (the search stopped at a bound)."""
 
-    def __init__(self, name: str, problems: list[Problem]):
+    def __init__(self, name: str, problems: list[Problem], truncated: bool = False):
         self.name = name
         self.problems = problems
+        self.truncated = truncated
         super().__init__(problems[0].format(name))
 
 
@@ -79,16 +84,21 @@ def load(data: str | None) -> Loaded:
     return Loaded(load_file(data), data)
 
 
-def _build(raw: bytes, display: str, *, pure: bool = False) -> KnowledgeBase:
-    """Decode, parse and validate the bytes of a knowledge-base file."""
+def _build(
+    raw: bytes, display: str, *, pure: bool = False, max_problems: int | None = None
+) -> KnowledgeBase:
+    """Decode, parse and validate the bytes of a knowledge-base file.
+
+    InvalidKB lists every problem, or the first `max_problems` (and is then `truncated`).
+    """
     from kl_cli.schema import SchemaError, build_kb
     from kl_cli.yamlsafe import decode, parse
 
     tree = parse(decode(raw, display), display, pure=pure)
     try:
-        return build_kb(tree)[0]
+        return build_kb(tree, max_problems=max_problems)[0]
     except SchemaError as e:
-        raise InvalidKB(display, e.problems) from None
+        raise InvalidKB(display, e.problems, e.truncated) from None
 
 
 def _key(raw: bytes) -> str:
@@ -102,14 +112,24 @@ def _key(raw: bytes) -> str:
 
 def load_file(path: str) -> KnowledgeBase:
     """Read, bound, parse and validate a user knowledge base, using the cache when allowed."""
-    from kl_cli.compiled import dumps, loads
     from kl_cli.yamlsafe import read_bytes
 
     raw = read_bytes(path, path)
-    key = _key(raw)
+    return _load_bytes(raw, path, _key(raw))
+
+
+def _load_bytes(raw: bytes, path: str, key: str) -> KnowledgeBase:
+    """The knowledge base in `raw` (read once from `path`, whose cache key is `key`)."""
+    from kl_cli.compiled import dumps, loads
+
     kb = cache_get(f"{key}.json", loads)
     if kb is None:
-        kb = _build(raw, path)
+        try:
+            kb = _build(raw, path, max_problems=MAX_PROBLEMS)
+        except InvalidKB as e:
+            if e.truncated:  # "and 99 more" would understate it: show the first one alone
+                raise InvalidKB(path, e.problems[:1], truncated=True) from None
+            raise
         cache_put(f"{key}.json", dumps(kb))
     return kb
 
@@ -134,12 +154,15 @@ def load_search_index(data: str | None) -> tuple[SearchIndex, str | None]:
     return index, data
 
 
-def validate_bytes(raw: bytes, display: str, *, pure: bool = False) -> list[str]:
-    """Every problem in a knowledge-base file as `FILE:LINE:COLUMN: message` lines (no cache)."""
+def validate_bytes(
+    raw: bytes, display: str, *, pure: bool = False, limit: int | None = None
+) -> list[str]:
+    """Every problem in a knowledge-base file as `FILE:LINE:COLUMN: message` lines (no cache),
+    or only the first `limit` of them: checking stops there, whatever the file holds."""
     from kl_cli.yamlsafe import KBFileError
 
     try:
-        _build(raw, display, pure=pure)
+        _build(raw, display, pure=pure, max_problems=limit)
     except InvalidKB as e:
         return [p.format(display) for p in e.problems]
     except KBFileError as e:

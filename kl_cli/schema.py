@@ -30,11 +30,56 @@ class Problem(Record):
 
 
 class SchemaError(Exception):
-    """The data does not fit the schema; `problems` lists every problem found."""
+    """The data does not fit the schema; `problems` lists the problems found, in order, and
+    `truncated` says that there are more than were collected (see build_kb's max_problems)."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], truncated: bool = False):
         self.problems = problems
+        self.truncated = truncated
         super().__init__(problems[0].message if problems else "invalid")
+
+
+class _Enough(Exception):
+    """Raised inside the builder once it has collected as many problems as it was asked for."""
+
+
+class Marks:
+    """Where the value at each key path (`bodies[3].name.en`) starts: (line, column), 1-based.
+
+    Found on demand by walking the YAML node tree, so that nothing is stored per node: only
+    the few paths that a problem is reported at are ever looked up.
+    """
+
+    __slots__ = ("_root",)
+
+    def __init__(self, root: Any):
+        self._root = root
+
+    def get(self, path: str, default: tuple[int, int] = (0, 0)) -> tuple[int, int]:
+        """The mark of `path`, or `default` when it is not in the tree (or there is no tree)."""
+        node = self._root
+        if not isinstance(node, Node):
+            return default
+        for key, index in _STEP.findall(path):
+            value = node.value
+            if index:
+                if not isinstance(value, list) or int(index) >= len(value):
+                    return default
+                node = value[int(index)]
+            elif isinstance(value, dict) and key in value:
+                node = value[key]
+            else:
+                return default
+        return node.line, node.col
+
+    def __getitem__(self, path: str) -> tuple[int, int]:
+        mark = self.get(path, (0, 0))
+        if mark == (0, 0):
+            raise KeyError(path)
+        return mark
+
+
+_STEP = re.compile(r"\.?([^.\[\]]+)|\[(\d+)\]")
 
 
 _FIELDS: dict[type[Record], tuple[tuple[str, Any, bool], ...]] = {}
@@ -51,17 +96,24 @@ def _fields(cls: type[Record]) -> tuple[tuple[str, Any, bool], ...]:
 
 
 class _Builder:
-    def __init__(self) -> None:
+    def __init__(self, max_problems: int | None) -> None:
         self.problems: list[Problem] = []
-        self.marks: dict[str, tuple[int, int]] = {}
+        self.max_problems = max_problems
+        self.truncated = False
 
     def fail(self, mark: tuple[int, int], path: str, message: str) -> None:
-        self.problems.append(Problem(mark[0], mark[1], path, message))
+        self.add(Problem(mark[0], mark[1], path, message))
+
+    def add(self, problem: Problem) -> None:
+        """Collect a problem; past max_problems, note that there are more and stop building."""
+        if self.max_problems is not None and len(self.problems) >= self.max_problems:
+            self.truncated = True
+            raise _Enough
+        self.problems.append(problem)
 
     def build(self, tp: Any, raw: Any, path: str, mark: tuple[int, int]) -> Any:
         if isinstance(raw, Node):
             mark = (raw.line, raw.col)
-            self.marks[path] = mark
             keys = raw.key_marks
             raw = raw.value
         else:
@@ -144,9 +196,16 @@ def _show(raw: Any) -> str:
     return _kind(raw)
 
 
-def build_kb(raw: Any) -> tuple[KnowledgeBase, dict[str, tuple[int, int]]]:
-    """Validate and convert a whole knowledge base; raise SchemaError listing every problem."""
-    b = _Builder()
+def build_kb(raw: Any, *, max_problems: int | None = None) -> tuple[KnowledgeBase, Marks]:
+    """Validate and convert a whole knowledge base, and where each key path is in the file.
+
+    Raises SchemaError listing every problem, or the first `max_problems` of them: building
+    stops at the next one (SchemaError.truncated), so a file with a million problems costs
+    no more than one with a few.
+    """
+    if max_problems is not None and max_problems < 1:
+        raise ValueError("max_problems must be at least 1")
+    b = _Builder(max_problems)
     root_mark = (raw.line, raw.col) if isinstance(raw, Node) else (0, 0)
     version = (
         raw.value.get("schema_version")
@@ -167,66 +226,78 @@ def build_kb(raw: Any) -> tuple[KnowledgeBase, dict[str, tuple[int, int]]]:
                     )
                 ]
             )
-    kb = b.build(KnowledgeBase, raw, "", root_mark)
-    if not b.problems:
-        b.problems.extend(check_references(kb, b.marks))
+    marks = Marks(raw)
+    try:
+        kb = b.build(KnowledgeBase, raw, "", root_mark)
+        if not b.problems:
+            for problem in check_references(kb, marks):
+                b.add(problem)
+    except _Enough:
+        pass
     if b.problems:
-        raise SchemaError(b.problems)
-    return kb, b.marks
+        raise SchemaError(b.problems, b.truncated)
+    return kb, marks
 
 
-def check_references(kb: KnowledgeBase, marks: dict[str, tuple[int, int]]) -> list[Problem]:
-    """Cross-checks the types cannot express: ids unique and well-formed, references resolve."""
-    problems: list[Problem] = []
+def check_references(kb: KnowledgeBase, marks: Marks) -> typing.Iterator[Problem]:
+    """Cross-checks the types cannot express: ids unique and well-formed, references resolve.
 
-    def bad(path: str, message: str) -> None:
-        line, col = marks.get(path, (0, 0))
-        problems.append(Problem(line, col, path, message))
+    Yields the problems one by one, so a caller that has seen enough can stop the checks.
+    """
 
-    def unique(items: Any, path: str) -> set[str]:
+    def bad(path: str, message: str) -> Problem:
+        line, col = marks.get(path)
+        return Problem(line, col, path, message)
+
+    def unique(items: Any, path: str) -> typing.Generator[Problem, None, set[str]]:
         seen: dict[str, int] = {}
         for i, item in enumerate(items):
             if not ID_RE.match(item.id):
-                bad(f"{path}[{i}].id", f"id {_show(item.id)} must be lowercase ASCII [a-z0-9._-]")
+                yield bad(
+                    f"{path}[{i}].id", f"id {_show(item.id)} must be lowercase ASCII [a-z0-9._-]"
+                )
             if item.id in seen:
-                bad(f"{path}[{i}].id", f"duplicate id {item.id!r} (also {path}[{seen[item.id]}])")
+                yield bad(
+                    f"{path}[{i}].id", f"duplicate id {item.id!r} (also {path}[{seen[item.id]}])"
+                )
             seen[item.id] = i
         return set(seen)
 
-    source_ids = unique(kb.sources, "sources")
-    unique(kb.values, "values")
-    body_ids = unique(kb.bodies, "bodies")
-    paragraph_ids = unique(kb.statutes.paragraphs, "statutes.paragraphs")
-    unique(kb.about.facts, "about.facts")
-    actor_ids = unique(kb.actors, "actors")
+    source_ids = yield from unique(kb.sources, "sources")
+    yield from unique(kb.values, "values")
+    body_ids = yield from unique(kb.bodies, "bodies")
+    paragraph_ids = yield from unique(kb.statutes.paragraphs, "statutes.paragraphs")
+    yield from unique(kb.about.facts, "about.facts")
+    actor_ids = yield from unique(kb.actors, "actors")
     for i, value in enumerate(kb.values):
         if value.number != i + 1:
-            bad(
+            yield bad(
                 f"values[{i}].number",
                 f"values must be numbered 1, 2, 3 in order; got {value.number}",
             )
     if kb.statutes.amendment.denominator == 0:
-        bad("statutes.amendment.denominator", "must not be 0")
+        yield bad("statutes.amendment.denominator", "must not be 0")
     if kb.statutes.delegates.inhabitants_per_delegate == 0:
-        bad("statutes.delegates.inhabitants_per_delegate", "must not be 0")
+        yield bad("statutes.delegates.inhabitants_per_delegate", "must not be 0")
     for path, ids in _source_refs(kb):
         if not ids:
-            bad(path, "at least one source is required")
+            yield bad(path, "at least one source is required")
         for j, sid in enumerate(ids):
             if sid not in source_ids:
-                bad(f"{path}[{j}]", f"unknown source id {sid!r}")
+                yield bad(f"{path}[{j}]", f"unknown source id {sid!r}")
     for i, body in enumerate(kb.bodies):
         for j, pid in enumerate(body.paragraphs):
             if pid not in paragraph_ids:
-                bad(f"bodies[{i}].paragraphs[{j}]", f"unknown statute paragraph {pid!r}")
+                yield bad(f"bodies[{i}].paragraphs[{j}]", f"unknown statute paragraph {pid!r}")
     nodes = body_ids | actor_ids
     for i, edge in enumerate(kb.relations):
         for attr in ("subject", "object"):
             if getattr(edge, attr) not in nodes:
-                bad(f"relations[{i}].{attr}", f"unknown body or actor {getattr(edge, attr)!r}")
+                yield bad(
+                    f"relations[{i}].{attr}", f"unknown body or actor {getattr(edge, attr)!r}"
+                )
         if edge.paragraph is not None and edge.paragraph not in paragraph_ids:
-            bad(f"relations[{i}].paragraph", f"unknown statute paragraph {edge.paragraph!r}")
-    return problems
+            yield bad(f"relations[{i}].paragraph", f"unknown statute paragraph {edge.paragraph!r}")
 
 
 def _walk(obj: Any, path: str) -> typing.Iterator[tuple[str, Any]]:

@@ -65,10 +65,11 @@ def register(app: typer.Typer) -> None:
     def validate(opts: Opts, file: FileArg = None) -> None:
         """Check a knowledge-base file.
 
-        Prints every problem as FILE:LINE:COLUMN: message, with the key path of schema
-        problems (bodies[3].name.en); a YAML syntax error stops at the first one. The
-        last line names the file and says whether it is valid. Default: the knowledge
-        base in use. Exit status: 0 valid, 65 invalid, 66 cannot be read.
+        Prints every problem (the first 100) as FILE:LINE:COLUMN: message, with the
+        key path of schema problems (bodies[3].name.en); a YAML syntax error stops at
+        the first one. The last line names the file and says whether it is valid.
+        Default: the knowledge base in use. Exit status: 0 valid, 65 invalid, 66
+        cannot be read.
 
         \b
         Examples:
@@ -77,7 +78,7 @@ def register(app: typer.Typer) -> None:
           kl validate
         """
         from kl_cli.formats import inert
-        from kl_cli.kb import bundled_yaml, validate_bytes
+        from kl_cli.kb import MAX_PROBLEMS, bundled_yaml, validate_bytes
         from kl_cli.yamlsafe import KBFileError, read_bytes, read_stream
 
         target = file if file is not None else opts.data
@@ -89,14 +90,18 @@ def register(app: typer.Typer) -> None:
         except KBFileError as e:
             lines, code = [str(e)], e.exit_code
         else:
-            lines = validate_bytes(raw, display)
+            lines = validate_bytes(raw, display, limit=MAX_PROBLEMS + 1)
             code = EXIT_INVALID_KB if lines else EXIT_OK
+        more = len(lines) > MAX_PROBLEMS  # one past the bound says there are more
+        lines = lines[:MAX_PROBLEMS]
         if code == EXIT_OK:
             summary = f"{display}: valid knowledge base"
         elif code == EXIT_UNREADABLE_KB:
             summary = f"{display}: cannot be read"
         else:
             count = f"{len(lines)} problem" + ("" if len(lines) == 1 else "s")
+            if more:
+                count = f"more than {MAX_PROBLEMS} problems; the rest are not shown"
             summary = f"{display}: invalid knowledge base, {count}"
         if bundled:
             summary += " (the bundled one)"
