@@ -146,10 +146,14 @@ def load_search_index(data: str | None) -> tuple[SearchIndex, str | None]:
         return build_index(load_bundled()), None
     from kl_cli.yamlsafe import read_bytes
 
-    name = f"{_key(read_bytes(data, data))}.search.json"
+    # Read once: the index is cached under the hash of the very bytes it is built from, even
+    # if the file changes meanwhile.
+    raw = read_bytes(data, data)
+    key = _key(raw)
+    name = f"{key}.search.json"
     index = cache_get(name, index_from_json)
     if index is None:
-        index = build_index(load_file(data))
+        index = build_index(_load_bytes(raw, data, key))
         cache_put(name, index_to_json(index))
     return index, data
 

@@ -1,4 +1,4 @@
-"""Bad input costs a bounded amount of work and output."""
+"""Bad input costs a bounded amount of work and output: problems, file reads, search echoes."""
 
 from __future__ import annotations
 
@@ -7,8 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from kl_cli.kb import MAX_PROBLEMS
+from kl_cli import yamlsafe
+from kl_cli.formats import to_yaml
+from kl_cli.kb import MAX_PROBLEMS, LookupFailed, load_search_index
 from kl_cli.schema import SchemaError, build_kb
+from kl_cli.search import search
 from kl_cli.yamlsafe import decode, parse
 from tests.conftest import assert_error, run
 from tests.test_kbfile import kb_data, write_kb
@@ -117,3 +120,37 @@ def test_reference_problems_are_located_from_the_tree(tmp_path: Path) -> None:
         line = next(p for p in lines if f": {key_path}: " in p)
         _, lineno, col, _ = line.split(":", 3)
         assert text[int(lineno) - 1][int(col) - 1 :].lstrip("'\"").startswith(value), line
+
+
+# --- 2. the search index of a --data file is built from the bytes it is cached under ------------
+
+
+def test_search_index_reads_the_file_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = kb_data()
+    data["values"][0]["title"]["da"] = "Zyxalfa"
+    path = write_kb(tmp_path / "kb.yaml", data)
+    first = path.read_bytes()
+    data["values"][0]["title"]["da"] = "Zyxbeta"
+    changed = to_yaml(data)
+    real = yamlsafe.read_bytes
+    reads: list[str] = []
+
+    def read_then_change(name: str, display: str, limit: int = yamlsafe.MAX_BYTES) -> bytes:
+        raw = real(name, display, limit)
+        if name == str(path):
+            reads.append(name)
+            path.write_text(changed, encoding="utf-8")  # someone saves an edit right then
+        return raw
+
+    monkeypatch.setattr(yamlsafe, "read_bytes", read_then_change)
+    index, where = load_search_index(str(path))
+    assert where == str(path) and reads == [str(path)]
+    assert search(index, ["zyxalfa"], "da")
+    # what the cache holds under the first content's hash is the index of that content
+    monkeypatch.setattr(yamlsafe, "read_bytes", real)
+    again = tmp_path / "again.yaml"
+    again.write_bytes(first)
+    cached, _ = load_search_index(str(again))
+    assert search(cached, ["zyxalfa"], "da")
+    with pytest.raises(LookupFailed):
+        search(cached, ["zyxbeta"], "da")
