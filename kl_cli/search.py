@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import itertools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -443,27 +444,38 @@ def closest_words(vocabulary: list[tuple[str, str, str]], word: str, n: int = 3)
     return sorted(scores, key=lambda w: (-scores[w], w))[:n]
 
 
+# An error names at most this many terms, each cut to TERM_CHARS, and looks for the closest
+# words of at most SUGGEST_FOR missing words: a query of thousands of words costs no more.
+SHOWN_TERMS = 3
+TERM_CHARS = 40
+SUGGEST_FOR = 5
+
+
 def _quoted(terms: Sequence[str]) -> str:
-    return ", ".join(repr(t) for t in terms)
+    """'a', 'b', 'c', … (N terms): the first few terms, each cut short."""
+    shown = ", ".join(
+        repr(t if len(t) <= TERM_CHARS else t[:TERM_CHARS] + "…") for t in terms[:SHOWN_TERMS]
+    )
+    return shown + (f", … ({len(terms)} terms)" if len(terms) > SHOWN_TERMS else "")
 
 
 def no_match(index: SearchIndex, terms: Sequence[str]) -> LookupFailed:
     """The error for a query without hits: say which term fails, and the closest KB words."""
 
     def anywhere(term: str) -> bool:
-        qs = foldings(term)
-        return any(q in f for q in qs for folds in (index.longs, index.shorts) for f in folds)
+        return bool(index.containing(foldings(term)))
 
     missing = [t for t in terms if not anywhere(t)]
     if not missing:
         return LookupFailed(f"no single text matches all of {_quoted(terms)}; each matches alone")
-    vocabulary = _vocabulary(index.texts)
+    words = (w for t in missing for w in t.split() if not anywhere(w))
+    unknown = list(itertools.islice(words, SUGGEST_FOR))
     suggestions: list[str] = []
-    for term in missing:
-        for word in term.split():
-            if not anywhere(word):
-                close = closest_words(vocabulary, word)
-                suggestions += [w for w in close if w not in suggestions]
+    if unknown:
+        vocabulary = _vocabulary(index.texts)
+        for word in unknown:
+            close = closest_words(vocabulary, word)
+            suggestions += [w for w in close if w not in suggestions]
     suggestions = suggestions[:3]
     what = f"no match for {_quoted(missing)}"
     if suggestions:

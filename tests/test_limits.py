@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from kl_cli import search as search_module
 from kl_cli import yamlsafe
 from kl_cli.formats import to_yaml
 from kl_cli.kb import MAX_PROBLEMS, LookupFailed, load_search_index
@@ -154,3 +155,48 @@ def test_search_index_reads_the_file_once(tmp_path: Path, monkeypatch: pytest.Mo
     assert search(cached, ["zyxalfa"], "da")
     with pytest.raises(LookupFailed):
         search(cached, ["zyxbeta"], "da")
+
+
+# --- 3. a search for very many unknown words ---------------------------------------------------
+
+
+def unknown_words(count: int) -> list[str]:
+    """Distinct words that occur nowhere in the knowledge base (q is rare, qx and xq absent)."""
+    return [f"qx{n:05d}xq" for n in range(count)]
+
+
+def test_many_unknown_words_get_one_short_error_and_few_lookups(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[str] = []
+    real = search_module.closest_words
+
+    def counting(vocabulary: list[tuple[str, str, str]], word: str, n: int = 3) -> list[str]:
+        calls.append(word)
+        return real(vocabulary, word, n)
+
+    monkeypatch.setattr(search_module, "closest_words", counting)
+    words = unknown_words(2000)
+    result = run("search", *words)
+    assert_error(result, 1, "no match for 'qx00000xq', 'qx00001xq', 'qx00002xq', … (2000 terms)")
+    assert "qx00003xq" not in result.stderr and len(result.stderr) < 300
+    assert calls == words[: search_module.SUGGEST_FOR]
+
+
+def test_a_huge_search_term_is_cut_short_in_the_error() -> None:
+    term = "qx" * 50_000
+    result = run("search", term)
+    assert_error(result, 1, f"no match for '{term[:40]}…'")
+    assert len(result.stderr) < 300
+
+
+def test_words_that_each_match_are_also_echoed_short() -> None:
+    words = ["kkr", "deadlines", "bestyrelse", "kommune", "formand"]
+    result = run("search", *words)
+    assert_error(result, 1, "no single text matches all of 'kkr', 'deadlines', 'bestyrelse', …")
+    assert "(5 terms); each matches alone" in result.stderr and "formand" not in result.stderr
+
+
+def test_few_unknown_words_are_still_echoed_whole() -> None:
+    result = run("search", "qxqx", "xqxq")
+    assert_error(result, 1, "no match for 'qxqx', 'xqxq', and no similar words")
