@@ -73,7 +73,8 @@ def test_data_shows_only_the_first_of_very_many_problems(
     result = run("--data", str(path), "values")
     assert_error(result, 65, f"kl: error: {path}:")
     first = run("validate", str(path)).stdout.splitlines()[0]
-    assert result.stderr == f"kl: error: {first}\n"  # no "(and 99 more ...)": there are more
+    # not "(and 99 more ...)": there are more than the bound, and validate lists them
+    assert result.stderr == f"kl: error: {first} (and more; see 'kl validate {path}')\n"
 
 
 def test_exactly_the_bound_is_listed_whole_and_one_more_is_not(tmp_path: Path) -> None:

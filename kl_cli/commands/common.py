@@ -299,8 +299,8 @@ def guarded(run: Callable[[], None]) -> None:
     except LookupFailed as e:
         fail(e.message, EXIT_NOT_FOUND)
     except InvalidKB as e:
-        more = len(e.problems) - 1
-        extra = f" (and {more} more; see 'kl validate {e.name}')" if more else ""
+        more = "more" if e.truncated else f"{len(e.problems) - 1} more"
+        extra = f" (and {more}; see 'kl validate {e.name}')" if more != "0 more" else ""
         fail(e.problems[0].format(e.name) + extra, EXIT_INVALID_KB)
     except KBFileError as e:
         fail(str(e), e.exit_code)

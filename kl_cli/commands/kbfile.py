@@ -15,6 +15,7 @@ from kl_cli.commands.common import (
     Opts,
     kl_command,
     load,
+    stdout_utf8,
     write_out,
 )
 
@@ -56,9 +57,9 @@ def register(app: typer.Typer) -> None:
 
         data = to_data(load(opts).kb)
         if opts.format == Fmt.json:
-            text = formats.to_json(data, ascii_only=not _stdout_is_utf8())
+            text = formats.to_json(data, ascii_only=not stdout_utf8())
         else:
-            text = YAML_HEADER + formats.to_yaml(data)
+            text = YAML_HEADER + formats.to_yaml(data, ascii_only=not stdout_utf8())
         write_out(text)
 
     @kl_command(app.command, "validate", formats=frozenset({Fmt.auto, Fmt.plain, Fmt.rich}))
@@ -108,8 +109,3 @@ def register(app: typer.Typer) -> None:
         write_out("".join(inert(line, single_line=True) + "\n" for line in [*lines, summary]))
         if code:
             raise typer.Exit(code)
-
-
-def _stdout_is_utf8() -> bool:
-    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
-    return encoding in ("utf8", "utf_8")
