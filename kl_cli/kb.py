@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from kl_cli import __version__
 from kl_cli.folding import foldings
-from kl_cli.models import Body, KnowledgeBase, Paragraph, Source, Value
+from kl_cli.models import Body, KnowledgeBase, Paragraph, Value
 from kl_cli.record import Record
 
 if TYPE_CHECKING:
@@ -330,11 +330,6 @@ def find_paragraph(kb: KnowledgeBase, query: str) -> Paragraph:
     return resolve(
         query, ((p, paragraph_names(p)) for p in kb.statutes.paragraphs), "statute paragraph"
     )
-
-
-def sources_of(kb: KnowledgeBase, ids: Iterable[str]) -> list[Source]:
-    by_id = {s.id: s for s in kb.sources}
-    return [by_id[i] for i in ids if i in by_id]
 
 
 def delegates_needed(delegates: int, numerator: int, denominator: int) -> int:
