@@ -14,7 +14,6 @@ from kl_cli.commands.common import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_OUTPUT,
-    HUMAN,
     ClosedStdout,
     Fmt,
     Opts,
@@ -72,7 +71,7 @@ VersionOpt = Annotated[
 ]
 
 
-@kl_command(app.callback, None, formats=frozenset(Fmt))  # each command checks its own
+@kl_command(app.callback, None)
 def root(opts: Opts, version: VersionOpt = None) -> None:
     """Without a command: one screen on what KL is and where to look next.
 
@@ -92,12 +91,9 @@ def root(opts: Opts, version: VersionOpt = None) -> None:
         about = f"{where}: version {loaded.kb.kb_version}, last reviewed {loaded.kb.last_reviewed}"
         write_out(f"kl {__version__}\n{inert(about, single_line=True)}\n")
         raise typer.Exit(0)
-    if opts.subcommand is None:
-        if opts.format not in HUMAN:
-            raise UsageError(f"format {opts.format.value!r} is not available for this command")
-        from kl_cli import views
+    from kl_cli import views
 
-        emit(opts, views.overview(load(opts).kb, opts.lang))
+    emit(opts, views.overview(load(opts).kb, opts.lang))
 
 
 reference.register(app)

@@ -85,11 +85,6 @@ def fields(record_or_class: Any) -> tuple[str, ...]:
     return record_or_class.__fields__  # type: ignore[no-any-return]
 
 
-def defaults(cls: type[Record]) -> dict[str, Any]:
-    """Field name -> default, for the fields that have one."""
-    return cls.__defaults__
-
-
 def is_record(obj: Any) -> bool:
     return isinstance(obj, Record) or (isinstance(obj, type) and issubclass(obj, Record))
 

@@ -418,14 +418,14 @@ def body(kb: KnowledgeBase, lang: Lang, b: Body) -> View:
             c.refs(u.sources)
     edges = [e for e in kb.relations if b.id in (e.subject, e.object)]
     if edges:
+        phrases = tuple(relation_phrase(c, kb, b.id, e) for e in edges)
         data["relations"] = [
             {"subject": e.subject, "relation": e.relation, "object": e.object}
-            | {"text": relation_phrase(c, kb, b.id, e)}
+            | {"text": phrase}
             | ({"paragraph": e.paragraph} if e.paragraph else {})
             | {"sources": [c.source_json(sid) for sid in e.sources]}
-            for e in edges
+            for e, phrase in zip(edges, phrases, strict=True)
         ]
-        phrases = tuple(relation_phrase(c, kb, b.id, e) for e in edges)
         blocks.append(Items("relation", phrases, c.label("relations")))
     return c.view("body", {"body": data}, blocks)
 

@@ -105,7 +105,6 @@ class Opts(Record):
     color: bool
     data: str | None
     width: int
-    subcommand: str | None = None  # for group callbacks: the subcommand about to run
 
 
 def given(ctx: Any, name: str) -> Any:
@@ -193,7 +192,7 @@ def resolve(ctx: typer.Context, allowed: frozenset[Fmt] = HUMAN) -> Opts:
         and os.environ.get("TERM") != "dumb"
         and (stdout_is_tty() or bool(os.environ.get("FORCE_COLOR")))
     )
-    return Opts(fmt, lang, color, data, terminal_width(), ctx.invoked_subcommand)
+    return Opts(fmt, lang, color, data, terminal_width())
 
 
 # --- output --------------------------------------------------------------------------------------
@@ -339,6 +338,8 @@ def kl_command(
                 if ctx.invoked_subcommand is not None and not any(kwargs.values()):
                     # A group whose subcommand does the work; that command resolves the
                     # options (innermost wins), so the environment is not checked twice here.
+                    # A group callback therefore only runs as the command itself, or for an
+                    # option of its own (kl --version).
                     return
                 fn(resolve(ctx, formats), **kwargs)
 

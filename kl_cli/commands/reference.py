@@ -185,8 +185,7 @@ def statutes(opts: Opts) -> None:
       kl statutes 4
       kl statutes "§ 6 stk. 2" --lang en
     """
-    if opts.subcommand is None:
-        emit(opts, views.statutes(load(opts).kb, opts.lang))
+    emit(opts, views.statutes(load(opts).kb, opts.lang))
 
 
 @kl_command(statutes_app.command, "paragraph", hidden=True)
