@@ -23,14 +23,9 @@ MAX_EVENTS = 1_000_000
 # enforces every limit in any case.
 PRECHECK_CHARS = MAX_EVENTS // 4
 
-EXIT_INVALID = 65
-EXIT_UNREADABLE = 66
-
 
 class KBFileError(Exception):
     """A knowledge-base file that cannot be used; `where` is FILE[:LINE:COLUMN]."""
-
-    exit_code = EXIT_INVALID
 
     def __init__(self, name: str, message: str, line: int | None = None, col: int | None = None):
         self.name = name
@@ -47,9 +42,7 @@ class KBFileError(Exception):
 
 
 class KBUnreadableError(KBFileError):
-    """The file cannot be opened or is not a regular file."""
-
-    exit_code = EXIT_UNREADABLE
+    """The file cannot be opened or is not a regular file (the CLI's exit 66, not 65)."""
 
 
 class Node:

@@ -277,6 +277,13 @@ def internal_error(e: BaseException) -> str:
     )
 
 
+def kb_file_exit(e: Exception) -> int:
+    """66 for a knowledge-base file that cannot be read, 65 for one that is invalid."""
+    from kl_cli.yamlsafe import KBUnreadableError
+
+    return EXIT_UNREADABLE_KB if isinstance(e, KBUnreadableError) else EXIT_INVALID_KB
+
+
 def fail(message: str, code: int) -> NoReturn:
     say_error(message)
     raise typer.Exit(code)
@@ -302,7 +309,7 @@ def guarded(run: Callable[[], None]) -> None:
         extra = f" (and {more}; see 'kl validate {e.name}')" if more != "0 more" else ""
         fail(e.problems[0].format(e.name) + extra, EXIT_INVALID_KB)
     except KBFileError as e:
-        fail(str(e), e.exit_code)
+        fail(str(e), kb_file_exit(e))
     except KeyboardInterrupt:
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except Exception as e:  # the last line of defence: one line, no traceback

@@ -13,6 +13,7 @@ from kl_cli.commands.common import (
     EXIT_UNREADABLE_KB,
     Fmt,
     Opts,
+    kb_file_exit,
     kl_command,
     load,
     stdout_utf8,
@@ -89,7 +90,7 @@ def register(app: typer.Typer) -> None:
         try:
             raw = read_stream(sys.stdin, display) if path == "-" else read_bytes(path, display)
         except KBFileError as e:
-            lines, code = [str(e)], e.exit_code
+            lines, code = [str(e)], kb_file_exit(e)
         else:
             lines = validate_bytes(raw, display, limit=MAX_PROBLEMS + 1)
             code = EXIT_INVALID_KB if lines else EXIT_OK
