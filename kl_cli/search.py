@@ -288,13 +288,12 @@ def terms_of(args: Sequence[str]) -> list[str]:
 
 
 class _Folded:
-    """Both foldings of one text, with the offset maps made only when a span is needed."""
+    """One matching text, with its folding offset maps made only when a span is needed."""
 
-    __slots__ = ("text", "folds", "_maps")
+    __slots__ = ("text", "_maps")
 
-    def __init__(self, text: str, folds: tuple[str, str] | None = None):
+    def __init__(self, text: str):
         self.text = text
-        self.folds = folds if folds is not None else foldings(text)
         self._maps: dict[bool, tuple[str, list[int]]] = {}
 
     def span(self, qs: tuple[str, str]) -> Span | None:
@@ -338,7 +337,7 @@ def search(source: KnowledgeBase | SearchIndex, args: Sequence[str], lang: Lang)
     terms = terms_of(args)
     queries = [foldings(t) for t in terms]
     first = LANGS.index(lang)
-    longs, shorts, texts = index.longs, index.shorts, index.texts
+    texts = index.texts
     matching = set.intersection(*(index.containing(qs) for qs in queries))
     found: list[tuple[int, int, Hit]] = []
     groups: set[tuple[str, str, str]] = set()
@@ -347,9 +346,8 @@ def search(source: KnowledgeBase | SearchIndex, args: Sequence[str], lang: Lang)
             k = 2 * n + j
             if k not in matching:
                 continue
-            folds = (longs[k], shorts[k])
             entry = index.entry(n)
-            folded = _Folded(texts[k], folds)
+            folded = _Folded(texts[k])
             spans = [s for s in (folded.span(qs) for qs in queries) if s is not None]
             snippet, marked = make_snippet(folded.text, _merge(spans))
             command = entry.command
