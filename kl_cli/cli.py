@@ -129,19 +129,6 @@ def main() -> None:
 
 def _run() -> int:
     """Typer's handling plus kl's exit-code contract; returns the exit code."""
-    try:
-        _app_main()
-    except SystemExit as e:
-        if e.code is None:
-            return EXIT_OK
-        if isinstance(e.code, int):
-            return e.code
-        say_error(str(e.code))
-        return EXIT_INTERNAL
-    return EXIT_OK
-
-
-def _app_main() -> None:
     if sys.stdout is None:  # started with stdout closed (`>&-`): any output must fail, as 74
         sys.stdout = ClosedStdout()
     stdout = sys.stdout
@@ -151,14 +138,18 @@ def _app_main() -> None:
         # When a reader closes the pipe while Typer writes (`kl --help | head -1`), Typer swaps
         # sys.stdout for a pacifying wrapper and exits 1; for kl that is a normal, silent end.
         if e.code == 1 and sys.stdout is not stdout:
-            raise SystemExit(EXIT_OK) from None
-        raise
+            return EXIT_OK
+        if e.code is None or isinstance(e.code, int):
+            return e.code or EXIT_OK
+        say_error(str(e.code))
+        return EXIT_INTERNAL
     except KeyboardInterrupt:
-        sys.exit(EXIT_INTERRUPTED)
+        return EXIT_INTERRUPTED
     except OSError as e:  # outside a command only Typer's own output (help) is written
         silence_stdout()
         say_error(f"cannot write output: {output_error(e)}")
-        sys.exit(EXIT_OUTPUT)
+        return EXIT_OUTPUT
     except Exception as e:  # the last line of defence: one line, no traceback, no locals
         say_error(internal_error(e))
-        sys.exit(EXIT_INTERNAL)
+        return EXIT_INTERNAL
+    return EXIT_OK

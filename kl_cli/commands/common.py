@@ -200,9 +200,7 @@ def resolve(ctx: typer.Context, allowed: frozenset[Fmt] = HUMAN) -> Opts:
 
 def write_out(text: str) -> None:
     """Write to stdout once; a closed pipe ends quietly, an unwritable stdout is exit 74."""
-    stream = sys.stdout
-    if stream is None:
-        raise Failure("cannot write output: standard output is closed", EXIT_OUTPUT)
+    stream = sys.stdout  # never None: main() puts a ClosedStdout in its place
     encoding = getattr(stream, "encoding", None) or "utf-8"
     data = text.encode(encoding, errors="backslashreplace")
     try:
