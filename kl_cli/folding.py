@@ -81,10 +81,3 @@ def fold_map(text: str, long: bool) -> tuple[str, list[int]]:
         out.append(folded)
         where.extend([i] * len(folded))
     return "".join(out), where
-
-
-def matches(query: str, text: str) -> bool:
-    """True if either folding of the query occurs in either folding of the text."""
-    qs = foldings(query)
-    ts = foldings(text)
-    return any(q in t for q in qs for t in ts)
