@@ -1,22 +1,30 @@
-"""Golden files: rich and plain output at width 80, compared exactly (KL_UPDATE_GOLDEN=1)."""
+"""Golden files: every format of every command at width 80, compared exactly (KL_UPDATE_GOLDEN=1)."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
+
+from kl_cli import formats
+from kl_cli.kb import load_bundled
+from kl_cli.record import to_data
 
 from tests.conftest import check_golden, run
 from tests.test_cli import COMMANDS
 
 
+EXTENSIONS = {"json": "json", "yaml": "yaml", "markdown": "md"}
+
+
 def _name(args: list[str], lang: str, fmt: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", " ".join(args).lower()).strip("-") or "overview"
-    return f"{slug}.{lang}.{fmt}.txt"
+    return f"{slug}.{lang}.{fmt}.{EXTENSIONS.get(fmt, 'txt')}"
 
 
 @pytest.mark.parametrize("lang", ["da", "en"])
-@pytest.mark.parametrize("fmt", ["rich", "plain"])
+@pytest.mark.parametrize("fmt", ["rich", "plain", "json", "yaml", "markdown"])
 @pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a) or "(none)")
 def test_golden(args: list[str], fmt: str, lang: str) -> None:
     result = run(*args, "-f", fmt, "--lang", lang, env={"COLUMNS": "80"})
@@ -30,3 +38,19 @@ def test_rich_at_40_columns() -> None:
         assert result.exit_code == 0
         assert max(len(line) for line in result.stdout.splitlines()) <= 40
         check_golden(_name(args, "da", "rich40"), result.stdout)
+
+
+MARKDOWN_SPECIAL = "Pipe | star * under_score [bracket] <tag> back\\slash `tick` #hash & amp $dollar"
+
+
+def test_markdown_of_special_characters(tmp_path: Path) -> None:
+    """Markdown escaping, pinned on text that holds every character Markdown treats specially."""
+    data = to_data(load_bundled())
+    data["bodies"][0]["name"] = {"da": MARKDOWN_SPECIAL, "en": MARKDOWN_SPECIAL}
+    data["values"][0]["title"] = {"da": MARKDOWN_SPECIAL, "en": MARKDOWN_SPECIAL}
+    path = tmp_path / "special.yaml"
+    path.write_text(formats.to_yaml(data), encoding="utf-8")
+    for args, name in ((["bodies"], "bodies"), (["values"], "values")):
+        result = run("--data", str(path), *args, "-f", "markdown")
+        assert result.exit_code == 0, result.stderr
+        check_golden(f"special-{name}.da.markdown.md", result.stdout)
