@@ -33,26 +33,6 @@ def foldings(text: str) -> tuple[str, str]:
 SEP = "\x00"  # never in knowledge-base text (the loader refuses control characters)
 
 
-def fold_all(texts: list[str], long: bool) -> list[str]:
-    """`[fold(t, long) for t in texts]`, done on all texts at once with C-level string methods.
-
-    Every step of `fold` is per character (canonical reordering in NFKD only moves combining
-    marks, which never cross the separator), so folding the joined texts and splitting them
-    again gives exactly the per-text result (checked by a property test).
-    """
-    import re
-
-    if any(SEP in t for t in texts):
-        return [fold(t, long) for t in texts]
-    joined = SEP.join(texts).translate(_APOSTROPHES).casefold()
-    joined = re.sub(r"\s+", " ", joined)
-    joined = joined.replace(" " + SEP, SEP).replace(SEP + " ", SEP).strip(" ")
-    joined = joined.translate(_LONG if long else _SHORT)
-    if not joined.isascii():
-        joined = re.sub(r"[^\x00-\x7f]+", lambda m: _strip_accents(m.group()), joined)
-    return joined.split(SEP) if texts else []
-
-
 def fold_map(text: str, long: bool) -> tuple[str, list[int]]:
     """`fold(text, long)` and, for each of its characters, the index in `text` it comes from.
 

@@ -17,12 +17,11 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
-from kl_cli.folding import SEP, fold, fold_all, fold_map, foldings
+from kl_cli.folding import SEP, fold, fold_map, foldings
 from kl_cli.kb import LookupFailed
 from kl_cli.models import LANGS, KnowledgeBase, Lang, Source, Text
 from kl_cli.record import Record
 
-NAME, ITEM, TEXT = 0, 1, 2
 RANKS = ("name", "item", "text")
 SNIPPET = 76  # code points, ellipses included: one line at 80 columns with a small indent
 
@@ -35,7 +34,7 @@ class Entry(Record):
     kind: str  # about, value, behaviour, body, actor, statute, services, international, source
     id: str
     field: str  # title, name, alias, item, role, fact, ...
-    rank: int  # NAME, ITEM or TEXT
+    rank: int  # kinds.NAME, ITEM or TEXT
     command: str  # without --lang
     text: Text
     sources: tuple[str, ...] = ()
@@ -59,98 +58,23 @@ class Hit(Record):
 # --- the index -----------------------------------------------------------------------------------
 
 
-def _same(text: str) -> Text:
-    return Text(text, text)
-
-
 def entries(kb: KnowledgeBase) -> list[Entry]:
-    """Every text of the knowledge base, in the order the commands show them, duplicates once."""
+    """Every text of the knowledge base, in the order the commands show them, duplicates once
+    (what each kind of entry holds is described in kl_cli/kinds.py)."""
+    from kl_cli.kinds import KINDS
+
     out: list[Entry] = []
     seen: set[tuple[str, str]] = set()
-
-    def add(
-        kind: str,
-        id: str,
-        field: str,
-        rank: int,
-        command: str,
-        text: Text,
-        sources: Sequence[str] = (),
-    ) -> None:
-        key = (" ".join(text.da.split()), " ".join(text.en.split()))
-        if key in seen or not (key[0] or key[1]):
-            return
-        seen.add(key)
-        out.append(Entry(kind, id, field, rank, command, Text(*key), tuple(sources)))
-
-    a = kb.about
-    add("about", "name", "name", NAME, "kl about", a.name)
-    add("about", "name", "alias", NAME, "kl about", _same(a.long_name))
-    add("about", "mission", "text", TEXT, "kl about", a.mission.text, a.mission.sources)
-    add("about", "vision", "text", TEXT, "kl about", a.vision.text, a.vision.sources)
-    for nf in a.facts:
-        add("about", nf.id, "fact", TEXT, "kl about", nf.text, nf.sources)
-
-    for v in kb.values:
-        cmd = f"kl values {v.number}"
-        add("value", v.id, "title", NAME, cmd, v.title, v.sources)
-        for statement in v.statement:
-            add("value", v.id, "statement", TEXT, cmd, statement, v.sources)
-        add("value", v.id, "list_heading", ITEM, cmd, v.list_heading, v.sources)
-        for item in v.items:
-            add("value", v.id, "item", ITEM, cmd, item, v.sources)
-    for v in kb.values:
-        cmd = f"kl leadership {v.number}"
-        add("behaviour", v.id, "behaviour_heading", ITEM, cmd, v.behaviour_heading, v.sources)
-        for b in v.behaviours:
-            add("behaviour", v.id, "behaviour", ITEM, cmd, b, v.sources)
-
-    for body in kb.bodies:
-        cmd = f"kl bodies {body.id}"
-        add("body", body.id, "name", NAME, cmd, body.name)
-        for alias in body.aliases:
-            add("body", body.id, "alias", NAME, cmd, _same(alias))
-        for key in ("role", "composition", "election", "meetings", "term"):
-            fact = getattr(body, key)
-            if fact is not None:
-                add("body", body.id, key, TEXT, cmd, fact.text, fact.sources)
-        for count in body.counts:
-            add("body", body.id, "count", ITEM, cmd, count.label, count.sources)
-        for unit in body.units:
-            add("body", body.id, "unit", NAME, cmd, unit.name, unit.sources)
-
-    for actor in kb.actors:  # the municipalities, councils and mayors of the organisation chart
-        add("actor", actor.id, "name", NAME, "kl org", actor.name)
-
-    s = kb.statutes
-    for p in s.paragraphs:
-        cmd = f"kl statutes {p.id}"
-        title = Text(*(_titled(p.label, t) for t in (p.title.da, p.title.en)))
-        add("statute", p.id, "title", NAME, cmd, title)
-        for fact in p.facts:
-            add("statute", p.id, "fact", TEXT, cmd, fact.text, fact.sources)
-    for fact in s.summary:
-        add("statute", "summary", "text", TEXT, "kl statutes", fact.text, fact.sources)
-    add("statute", "edition", "text", TEXT, "kl statutes", s.edition.text, s.edition.sources)
-    add("statute", "revision", "text", TEXT, "kl statutes", s.revision.text, s.revision.sources)
-    amend = "kl statutes amendment"
-    for key in ("rule", "caveat"):
-        fact = getattr(s.amendment, key)
-        add("statute", "amendment", key, TEXT, amend, fact.text, fact.sources)
-    d = s.delegates
-    delegates = "kl statutes delegates --population 40500"
-    for key, fact in (("rule", d.rule), ("cap", d.cap), ("example", d.example)):
-        if fact is not None:
-            add("statute", "delegates", key, TEXT, delegates, fact.text, fact.sources)
-
-    for i, fact in enumerate(kb.services, 1):
-        add("services", str(i), "text", TEXT, "kl services", fact.text, fact.sources)
-    for i, fact in enumerate(kb.international, 1):
-        add("international", str(i), "text", TEXT, "kl international", fact.text, fact.sources)
-    for src in kb.sources:
-        add("source", src.id, "name", NAME, "kl sources", src.title, (src.id,))
-        if src.note is not None:
-            add("source", src.id, "note", TEXT, "kl sources", src.note, (src.id,))
+    for kind in KINDS:
+        for item in kind.entries(kb):
+            for s in kind.texts(item):
+                key = (" ".join(s.text.da.split()), " ".join(s.text.en.split()))
+                if key in seen or not (key[0] or key[1]):
+                    continue
+                seen.add(key)
+                out.append(
+                    Entry(kind.hit_kind, s.id, s.field, s.rank, s.command, Text(*key), s.sources)
+                )
     return out
 
 
@@ -222,7 +146,9 @@ def build_index(kb: KnowledgeBase) -> SearchIndex:
     items = entries(kb)
     rows = [(e.kind, e.id, e.field, e.rank, e.command, e.sources) for e in items]
     texts = [t for e in items for t in (e.text.da, e.text.en)]
-    return SearchIndex(rows, texts, fold_all(texts, True), fold_all(texts, False), kb.sources)
+    longs = [fold(t, True) for t in texts]
+    shorts = [fold(t, False) for t in texts]
+    return SearchIndex(rows, texts, longs, shorts, kb.sources)
 
 
 INDEX_FORMAT = 1
@@ -273,10 +199,6 @@ def index_from_json(text: str) -> SearchIndex:
         ):
             raise ValueError("not a search index")
     return SearchIndex(rows, texts, longs, shorts, sources)
-
-
-def _titled(label: str, title: str) -> str:
-    return title if fold(label, True) == fold(title, True) else f"{label} {title}"
 
 
 # --- matching ------------------------------------------------------------------------------------

@@ -1,4 +1,7 @@
-"""Golden files: every format of every command at width 80, compared exactly (KL_UPDATE_GOLDEN=1)."""
+"""Golden files: every format of every command at width 80, compared exactly.
+
+KL_UPDATE_GOLDEN=1 rewrites them on purpose.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +13,8 @@ import pytest
 from kl_cli import formats
 from kl_cli.kb import load_bundled
 from kl_cli.record import to_data
-
 from tests.conftest import check_golden, run
 from tests.test_cli import COMMANDS
-
 
 EXTENSIONS = {"json": "json", "yaml": "yaml", "markdown": "md"}
 
@@ -40,7 +41,9 @@ def test_rich_at_40_columns() -> None:
         check_golden(_name(args, "da", "rich40"), result.stdout)
 
 
-MARKDOWN_SPECIAL = "Pipe | star * under_score [bracket] <tag> back\\slash `tick` #hash & amp $dollar"
+MARKDOWN_SPECIAL = (
+    "Pipe | star * under_score [bracket] <tag> back\\slash `tick` #hash & amp $dollar"
+)
 
 
 def test_markdown_of_special_characters(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kl_cli.folding import fold, fold_all, fold_map, foldings
+from kl_cli.folding import fold, fold_map, foldings
 from kl_cli.kb import LookupFailed, load_bundled
 from kl_cli.models import KnowledgeBase, Lang, Text
 from kl_cli.record import fields, is_record
@@ -59,19 +59,6 @@ def test_fold_map_is_fold_with_a_map_back_to_the_original(text: str) -> None:
         assert len(where) == len(folded)
         assert where == sorted(where)
         assert all(0 <= i < len(text) for i in where)
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.text(), max_size=8))
-def test_fold_all_folds_each_text_exactly_like_fold(texts: list[str]) -> None:
-    for long in (True, False):
-        assert fold_all(texts, long) == [fold(t, long) for t in texts]
-
-
-def test_fold_all_on_every_text_of_the_knowledge_base() -> None:
-    texts = [e.text.get(lang) for e in entries(load_bundled()) for lang in ("da", "en")]
-    for long in (True, False):
-        assert fold_all(texts, long) == [fold(t, long) for t in texts]
 
 
 @pytest.mark.parametrize(

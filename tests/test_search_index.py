@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kl_cli.folding import fold_all, foldings
+from kl_cli.folding import fold, foldings
 from kl_cli.kb import LookupFailed, load_bundled
 from kl_cli.models import Text
 from kl_cli.search import SearchIndex, build_index, index_from_json, index_to_json, search
@@ -81,7 +81,9 @@ def test_containing_finds_exactly_the_texts_that_contain_the_query(
 ) -> None:
     rows = [("value", "x", "title", 0, "kl values", ())] * ((len(texts) + 1) // 2)
     texts = texts + [""] * (2 * len(rows) - len(texts))
-    index = SearchIndex(rows, texts, fold_all(texts, True), fold_all(texts, False), ())
+    index = SearchIndex(
+        rows, texts, [fold(t, True) for t in texts], [fold(t, False) for t in texts], ()
+    )
     qs = foldings(word)
     naive = {k for k, t in enumerate(texts) if any(q in f for q in qs for f in foldings(t))}
     assert index.containing(qs) == naive
