@@ -115,10 +115,57 @@ def test_zsh_offers_ids_with_their_names() -> None:
 
 
 def test_zsh_keeps_square_brackets_and_escapes_colons() -> None:
-    assert "[env\\\\: KL_LANG]" in zsh("kl --la")  # Rich would take it for markup
+    # a colon: \: for _describe, \\: in double quotes, \\\: past comparguments (see zsh_quote);
+    # Rich would take the brackets for markup
+    assert r"[env\\\: KL_LANG]" in zsh("kl --la")
     out = zsh("kl statutes ")
-    assert '"6.2":"§ 6 stk. 2\\\\: Valgdelegeretmøde"' in out
+    assert r'"6.2":"§ 6 stk. 2\\\: Valgdelegeretmøde"' in out
     assert '"amendment":' in out and '"delegates":' in out
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted"),
+    [
+        ("plain text", r'"plain text"'),
+        ("a:b", r'"a\\\:b"'),
+        ("back\\slash", r'"back\\\\slash"'),
+        ('say "hi"', r'"say \"hi\""'),
+        ("$(x) `y`", r'"\$(x) \`y\`"'),
+        ("it's", r'''"it'\''s"'''),
+        ("a \n\t b", r'"a b"'),
+        ('end\\" <(touch pwned) \\', r'"end\\\\\" <(touch pwned) \\\\"'),
+    ],
+)
+def test_zsh_quote_quotes_for_each_level_zsh_undoes(text: str, quoted: str) -> None:
+    """The real proof is zsh itself (tests/test_completion_shells.py); this pins the format."""
+    assert completion.zsh_quote(text) == quoted
+
+
+def hostile_ids(ctx: object, kind: str, incomplete: str) -> list[tuple[str, str]]:
+    """Ids as a forged cache entry could hold them (the schema never lets them through)."""
+    return [
+        ("bestyrelse", "Bestyrelse"),
+        ("$(touch pwned)", "x"),
+        ("`touch pwned`", "x"),
+        ("a b", "x"),
+        ("*", "x"),
+        ("a;b", "x"),
+        ("a\nb", "x"),
+        ("a\\", "x"),
+        ("~root", "x"),
+        ("ø", "x"),
+        ("", "x"),
+    ]
+
+
+def test_only_values_from_the_safe_alphabet_reach_any_shell(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(completion, "ids", hostile_ids)
+    assert bash("kl bodies ") == ["bestyrelse"]
+    assert zsh("kl bodies ") == '_arguments \'*: :(("bestyrelse":"Bestyrelse"))\'\n'
+    assert fish("kl bodies ") == ["bestyrelse\tBestyrelse"]
+    assert completion.SAFE_VALUE.match("6.2") and completion.SAFE_VALUE.match("--no-color")
 
 
 def test_fish_offers_values_with_tab_separated_help() -> None:

@@ -4,10 +4,20 @@ Typer's own completion options auto-detect the shell when shellingham is install
 is, as Typer depends on it) and then ignore a shell named on the command line, so
 `--show-completion zsh` in bash printed the bash script. kl declares the two options itself on
 its root group and reuses Typer's scripts, installer and completion protocol (the
-`_KL_COMPLETE` variable); the zsh and fish formatters below differ from Typer's only in not
-passing help texts through Rich, so completing never imports rich (it costs a TAB press ~60 ms)
-and keeps the square brackets of our help texts. Typer is pinned below 0.29: the private
-modules used here are part of that pin.
+`_KL_COMPLETE` variable). The formatters below differ from Typer's in three ways: help texts
+do not pass through Rich, so completing never imports rich (it costs a TAB press ~60 ms) and
+keeps the square brackets of our help texts; only values from a safe alphabet are offered; and
+zsh's output is quoted for every level zsh undoes (Typer's misses the backslash, which let a
+knowledge base run commands). Completion output is inert in every shell:
+
+- bash: Typer's script runs `COMPREPLY=( $(kl) )`: each line is globbed, and the one offered
+  value is put into the command line as it is. Only values are printed, and only values that are
+  ids, commands, options or choices of kl, from [A-Za-z0-9._-] (the schema's id alphabet).
+- fish: `complete --arguments "(kl)"` takes each line as `value<TAB>description` without
+  evaluating it, and quotes a value it inserts: help texts arrive on one line, as written.
+- zsh: see `zsh_quote`; the same safe values, and help texts exactly as written.
+
+Typer is pinned below 0.29: the private modules used here are part of that pin.
 """
 
 from __future__ import annotations
@@ -18,7 +28,7 @@ from typing import Any
 
 import typer
 from typer._click.shell_completion import CompletionItem, add_completion_class
-from typer._completion_classes import BashComplete
+from typer._completion_classes import BashComplete as TyperBashComplete
 from typer._completion_classes import FishComplete as TyperFishComplete
 from typer._completion_classes import ZshComplete as TyperZshComplete
 from typer.core import TyperGroup, TyperOption
@@ -32,25 +42,70 @@ def _plain_help(text: str) -> str:
     return inert(re.sub(r"\s+", " ", text), single_line=True)
 
 
+# What completion may offer: kl's commands, options and choices, and the ids of its knowledge
+# base, which the schema keeps to [a-z0-9._-]. Anything else (an id from a forged cache entry,
+# the typed word that Click's file types echo back) is never offered: with nothing to offer,
+# each shell falls back to its own file completion.
+SAFE_VALUE = re.compile(r"[A-Za-z0-9._-]+\Z")
+
+
+def offerable(items: list[CompletionItem]) -> list[CompletionItem]:
+    """The items a shell may be given: plain values from the safe alphabet."""
+    return [
+        item
+        for item in items
+        if item.type == "plain" and isinstance(item.value, str) and SAFE_VALUE.match(item.value)
+    ]
+
+
+_DQUOTE_SPECIAL = re.compile(r'([\\"$`])')
+
+
+def zsh_quote(text: str) -> str:
+    """`text` as a word of Typer's zsh protocol, `_arguments '*: :(("value":"help" ...))'`,
+    that zsh shows and inserts exactly as `text` (one line: whitespace runs are collapsed).
+
+    zsh undoes four levels, which are quoted here innermost first:
+    4. _describe (compdescribe) splits value from help at the first bare colon and then removes
+       one backslash before any character: backslash and colon get a backslash;
+    3. _arguments evals the list (`eval ws=( LIST )`), where each word is in double quotes:
+       backslash, double quote, dollar and backtick get a backslash;
+    2. comparguments removes a backslash before a colon from the spec (its `rembslashcolon`):
+       every colon gets one more, which that pass removes again;
+    1. the script runs `eval $(kl ...)`, where the list is inside single quotes, split at
+       whitespace and joined with single spaces: a single quote becomes '\\'' .
+    """
+    text = re.sub(r"\s+", " ", text)
+    text = text.replace("\\", "\\\\").replace(":", "\\:")
+    text = '"' + _DQUOTE_SPECIAL.sub(r"\\\1", text) + '"'
+    text = text.replace(":", "\\:")
+    return text.replace("'", "'\\''")
+
+
+class BashComplete(TyperBashComplete):
+    """Typer's bash protocol; offers only safe values (bash shows no help texts)."""
+
+    def get_completions(self, args: list[str], incomplete: str) -> list[CompletionItem]:
+        return offerable(super().get_completions(args, incomplete))
+
+
 class ZshComplete(TyperZshComplete):
-    """Typer's zsh protocol; help shown as it is written, not through Rich."""
+    """Typer's zsh protocol; safe values, help as it is written (not through Rich), quoted
+    for every level of evaluation zsh applies."""
+
+    def get_completions(self, args: list[str], incomplete: str) -> list[CompletionItem]:
+        return offerable(super().get_completions(args, incomplete))
 
     def format_completion(self, item: CompletionItem) -> str:
-        def escape(s: str) -> str:
-            return (
-                s.replace('"', '""')
-                .replace("'", "''")
-                .replace("$", "\\$")
-                .replace("`", "\\`")
-                .replace(":", r"\\:")
-            )
-
-        value = escape(item.value)
-        return f'"{value}":"{escape(_plain_help(item.help))}"' if item.help else f'"{value}"'
+        value = zsh_quote(item.value)
+        return f"{value}:{zsh_quote(_plain_help(item.help))}" if item.help else value
 
 
 class FishComplete(TyperFishComplete):
-    """Typer's fish protocol; help shown as it is written, not through Rich."""
+    """Typer's fish protocol; safe values, help as it is written (not through Rich)."""
+
+    def get_completions(self, args: list[str], incomplete: str) -> list[CompletionItem]:
+        return offerable(super().get_completions(args, incomplete))
 
     def format_completion(self, item: CompletionItem) -> str:
         return f"{item.value}\t{_plain_help(item.help)}" if item.help else item.value
