@@ -5,11 +5,18 @@ a user hands us, and wasted work for data that was validated when it was written
 data/kl.json, generated from data/kl.yaml and checked fresh by the tests, and the cache of
 validated user knowledge bases). Here every record is stored with its class name under "$" and
 revived in one pass of json's object hook, without evaluating a single annotation.
+
+A cache entry is only a hint (anyone who can write the file may have changed it), so
+`loads_checked` also checks, in the same pass, every value against its field's type, and then
+applies the schema's cross-checks (kl_cli/schema.py check_references): what it returns is a
+knowledge base that some valid file could have produced, or it raises CompiledError.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable
 from typing import Any
 
 from kl_cli import models
@@ -39,6 +46,25 @@ class CompiledError(ValueError):
 
 def loads(text: str) -> models.KnowledgeBase:
     """Revive a compiled knowledge base; raise CompiledError if it is not one."""
+    return _loads(text, None)
+
+
+def loads_checked(text: str) -> models.KnowledgeBase:
+    """Revive a compiled knowledge base that may have been tampered with: every value of the
+    type its field declares, as a file can give it, and the schema's cross-checks passed."""
+    if lone_surrogate(text):
+        raise CompiledError("a text holds a lone surrogate")
+    kb = _loads(text, _field_checks())
+    if kb.schema_version not in models.SUPPORTED_SCHEMA_VERSIONS:
+        raise CompiledError(f"schema version {kb.schema_version} is not supported")
+    from kl_cli.schema import Marks, check_references
+
+    for problem in check_references(kb, Marks(None)):
+        raise CompiledError(f"{problem.path}: {problem.message}")
+    return kb
+
+
+def _loads(text: str, checks: dict[str, dict[str, Check]] | None) -> models.KnowledgeBase:
     classes = _classes()
 
     def revive(d: dict[str, Any]) -> Any:
@@ -50,6 +76,11 @@ def loads(text: str) -> models.KnowledgeBase:
             raise CompiledError(f"unknown record type {tag!r}")
         if not d.keys() <= set(cls.__fields__):
             raise CompiledError(f"unexpected fields for {tag}")
+        if checks is not None:
+            accepts = checks[tag]
+            for key, value in d.items():
+                if not accepts[key](value):
+                    raise CompiledError(f"{tag}.{key} is not of its type")
         obj = object.__new__(cls)
         ns = obj.__dict__
         ns.update(cls.__defaults__)
@@ -70,3 +101,66 @@ def loads(text: str) -> models.KnowledgeBase:
     if not isinstance(kb, models.KnowledgeBase):
         raise CompiledError("no knowledge base inside")
     return kb
+
+
+# --- checks for revived values -----------------------------------------------------------------
+
+
+def lone_surrogate(text: str) -> bool:
+    """Whether JSON `text` escapes a lone surrogate, which json revives but no file can hold
+    (and which kl never writes: it writes entries with ensure_ascii=False)."""
+    if "\\" not in text:  # one memchr: the usual case costs nothing
+        return False
+    for match in _SURROGATE_ESCAPE.finditer(text):
+        start = before = match.start()
+        while before and text[before - 1] == "\\":
+            before -= 1
+        if (start - before) % 2 == 0:  # not itself an escaped backslash followed by "ud8..."
+            return True
+    return False
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+Check = Callable[[Any], bool]
+# A whole number is written in a file as at most 12 ASCII digits (kl_cli/schema.py).
+_INT_LIMIT = 10**12
+_CHECKS: dict[str, dict[str, Check]] = {}
+
+
+def _field_checks() -> dict[str, dict[str, Check]]:
+    """For each record class, a check per field of a value as JSON revives it (lists not yet
+    tuples, records already revived); built once per process from the models' annotations."""
+    if not _CHECKS:
+        import typing
+
+        for name, cls in _classes().items():
+            hints = typing.get_type_hints(cls)
+            _CHECKS[name] = {field: _accepts(hints[field]) for field in cls.__fields__}
+    return _CHECKS
+
+
+def _accepts(tp: Any) -> Check:
+    import types
+    import typing
+
+    origin = typing.get_origin(tp)
+    if origin in (types.UnionType, typing.Union):
+        options = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(options) != 1:
+            raise TypeError(f"unsupported field type {tp!r}")  # a bug in models.py
+        inner = _accepts(options[0])
+        return lambda v: v is None or inner(v)
+    if origin is tuple:
+        item = typing.get_args(tp)[0]
+        if isinstance(item, type) and item is not int:
+            return lambda v: type(v) is list and all(type(x) is item for x in v)
+        check = _accepts(item)
+        return lambda v: type(v) is list and all(check(x) for x in v)
+    if origin is typing.Literal:
+        allowed = frozenset(typing.get_args(tp))
+        return lambda v: type(v) is str and v in allowed
+    if tp is int:
+        return lambda v: type(v) is int and 0 <= v < _INT_LIMIT
+    if tp is str or (isinstance(tp, type) and issubclass(tp, Record)):
+        return lambda v: type(v) is tp
+    raise TypeError(f"unsupported field type {tp!r}")  # a bug in models.py

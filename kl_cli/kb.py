@@ -1,10 +1,10 @@
-"""Finding, loading, caching and querying the knowledge base. Raises typed errors, never prints."""
+"""Finding, loading and querying the knowledge base (cached by kl_cli/cache.py). Raises typed
+errors, never prints."""
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -14,10 +14,11 @@ from kl_cli.models import Body, KnowledgeBase, Paragraph, Value
 from kl_cli.record import Record
 
 if TYPE_CHECKING:
+    from kl_cli.cache import Cache
     from kl_cli.schema import Problem
     from kl_cli.search import SearchIndex
 
-# The YAML parser, the schema validator, hashing and the cache's writer are imported where
+# The YAML parser, the schema validator and the cache (with its hashing) are imported where
 # they are used: the bundled knowledge base needs none of them, and every call pays for imports.
 
 T = TypeVar("T")
@@ -101,13 +102,11 @@ def _build(
         raise InvalidKB(display, e.problems, e.truncated) from None
 
 
-def _key(raw: bytes) -> str:
-    """The cache key of a file's content: its BLAKE2b digest, and kl's version."""
-    try:  # the interpreter's own BLAKE2: importing hashlib would load OpenSSL (3 ms, 3.5 MiB)
-        from _blake2 import blake2b
-    except ImportError:  # pragma: no cover - every CPython we support has it
-        from hashlib import blake2b
-    return blake2b(raw, digest_size=32).hexdigest() + "-" + __version__
+def _cached(raw: bytes) -> tuple[Cache, str]:
+    """The user's cache and the key of `raw` in it (its hash and kl's version)."""
+    from kl_cli.cache import Cache, key
+
+    return Cache.for_user(), key(raw, __version__)
 
 
 def load_file(path: str) -> KnowledgeBase:
@@ -115,14 +114,19 @@ def load_file(path: str) -> KnowledgeBase:
     from kl_cli.yamlsafe import read_bytes
 
     raw = read_bytes(path, path)
-    return _load_bytes(raw, path, _key(raw))
+    return _load_bytes(raw, path, *_cached(raw))
 
 
-def _load_bytes(raw: bytes, path: str, key: str) -> KnowledgeBase:
-    """The knowledge base in `raw` (read once from `path`, whose cache key is `key`)."""
-    from kl_cli.compiled import dumps, loads
+def _load_bytes(raw: bytes, path: str, cache: Cache, key: str) -> KnowledgeBase:
+    """The knowledge base in `raw` (read once from `path`), cached under `key` in `cache`.
 
-    kb = cache_get(f"{key}.json", loads)
+    A cached entry is a hint: it is checked as it is revived (kl_cli/compiled.py), and one that
+    fails any check is rebuilt from `raw` and replaced.
+    """
+    from kl_cli.compiled import dumps, loads_checked
+
+    name = f"{key}.json"
+    kb = cache.get(name, loads_checked)
     if kb is None:
         try:
             kb = _build(raw, path, max_problems=MAX_PROBLEMS)
@@ -130,7 +134,7 @@ def _load_bytes(raw: bytes, path: str, key: str) -> KnowledgeBase:
             if e.truncated:  # "and 99 more" would understate it: show the first one alone
                 raise InvalidKB(path, e.problems[:1], truncated=True) from None
             raise
-        cache_put(f"{key}.json", dumps(kb))
+        cache.put(name, dumps(kb))
     return kb
 
 
@@ -149,12 +153,12 @@ def load_search_index(data: str | None) -> tuple[SearchIndex, str | None]:
     # Read once: the index is cached under the hash of the very bytes it is built from, even
     # if the file changes meanwhile.
     raw = read_bytes(data, data)
-    key = _key(raw)
+    cache, key = _cached(raw)
     name = f"{key}.search.json"
-    index = cache_get(name, index_from_json)
+    index = cache.get(name, index_from_json)
     if index is None:
-        index = build_index(_load_bytes(raw, data, key))
-        cache_put(name, index_to_json(index))
+        index = build_index(_load_bytes(raw, data, cache, key))
+        cache.put(name, index_to_json(index))
     return index, data
 
 
@@ -180,59 +184,6 @@ def compile_yaml(path: Path) -> str:
     from kl_cli.yamlsafe import read_bytes
 
     return dumps(_build(read_bytes(str(path), str(path)), str(path)))
-
-
-# --- the cache of validated user knowledge bases -------------------------------------------
-
-
-def _cache_dir() -> Path | None:
-    if os.environ.get("KL_NO_CACHE", "") not in ("", "0"):
-        return None
-    base = os.environ.get("XDG_CACHE_HOME") or ""
-    if base and os.path.isabs(base):  # the XDG spec says relative values are ignored
-        return Path(base) / "kl"
-    try:
-        return Path.home() / ".cache" / "kl"
-    except (RuntimeError, KeyError, OSError):  # no HOME and no passwd entry: no cache
-        return None
-
-
-def cache_get(name: str, parse: Callable[[str], T]) -> T | None:
-    """A cache file parsed by `parse`, or None if there is none or it is unusable."""
-    directory = _cache_dir()
-    if directory is None:
-        return None
-    path = str(directory / name)
-    try:
-        # Non-blocking, regular files only, bounded: a FIFO or a huge file planted there is
-        # skipped like any other unusable entry; whatever is wrong with it, it is only a cache.
-        from kl_cli.yamlsafe import MAX_BYTES, read_bytes
-
-        return parse(read_bytes(path, path, 4 * MAX_BYTES).decode("utf-8"))
-    except Exception:
-        return None
-
-
-def cache_put(name: str, text: str) -> None:
-    """Write a cache file atomically; silently nothing when the cache cannot be written."""
-    directory = _cache_dir()
-    if directory is None or not directory.parent.is_dir():
-        return
-    try:
-        directory.mkdir(mode=0o700, exist_ok=True)
-        import tempfile
-
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, directory / name)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-    except (OSError, ValueError):  # unwritable, full, read-only: run without the cache
-        return
 
 
 # --- lookups ---------------------------------------------------------------------------------

@@ -300,17 +300,28 @@ def check_references(kb: KnowledgeBase, marks: Marks) -> typing.Iterator[Problem
             yield bad(f"relations[{i}].paragraph", f"unknown statute paragraph {edge.paragraph!r}")
 
 
-def _walk(obj: Any, path: str) -> typing.Iterator[tuple[str, Any]]:
-    yield path, obj
-    if isinstance(obj, Record):
-        for name in obj.__fields__:
-            yield from _walk(getattr(obj, name), f"{path}.{name}" if path else name)
-    elif isinstance(obj, tuple):
-        for i, x in enumerate(obj):
-            yield from _walk(x, f"{path}[{i}]")
-
-
 def _source_refs(kb: KnowledgeBase) -> typing.Iterator[tuple[str, tuple[str, ...]]]:
-    for p, obj in _walk(kb, ""):
-        if isinstance(obj, Record) and hasattr(obj, "sources") and p != "":
-            yield f"{p}.sources", obj.sources
+    """The `sources` of every record below the top, with its key path, in document order.
+
+    Only records and tuples are walked (not every text and number): a cached knowledge base is
+    checked with this on every use (kl_cli/compiled.py loads_checked).
+    """
+
+    def record(obj: Record, path: str) -> typing.Iterator[tuple[str, tuple[str, ...]]]:
+        if path and hasattr(obj, "sources"):
+            yield f"{path}.sources", obj.sources
+        for name in obj.__fields__:
+            value = getattr(obj, name)
+            if isinstance(value, Record):
+                yield from record(value, f"{path}.{name}" if path else name)
+            elif isinstance(value, tuple):
+                yield from items(value, f"{path}.{name}" if path else name)
+
+    def items(values: tuple[Any, ...], path: str) -> typing.Iterator[tuple[str, tuple[str, ...]]]:
+        for i, x in enumerate(values):
+            if isinstance(x, Record):
+                yield from record(x, f"{path}[{i}]")
+            elif isinstance(x, tuple):
+                yield from items(x, f"{path}[{i}]")
+
+    return record(kb, "")

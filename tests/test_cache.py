@@ -1,23 +1,35 @@
-"""The cache of validated user knowledge bases: an optimisation that can never change an answer."""
+"""The cache of validated user knowledge bases: an optimisation that can never change an answer.
+
+It trusts only what the user owns (a real kl/ directory and entries owned by the effective uid,
+writable by no one else) and treats every entry as a hint: anything wrong with one is a miss.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import stat
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from kl_cli import __version__, formats
+from kl_cli import __version__, compiled, formats
 from kl_cli.kb import load_bundled
 from kl_cli.record import to_data
+from kl_cli.search import build_index, index_to_json
 from tests.conftest import ROOT, assert_error, run
 
 ENTRY = re.compile(rf"[0-9a-f]{{64}}-{re.escape(__version__)}\.json")
+INDEX_ENTRY = re.compile(rf"[0-9a-f]{{64}}-{re.escape(__version__)}\.search\.json")
 ARGS = ("bodies", "bestyrelse", "--json")
+SEARCH = ("search", "bestyrelse", "--json")
+OTHER_UID = 4242  # any uid but the tests' own (root's, in CI)
 
 
 @pytest.fixture
@@ -33,8 +45,9 @@ def all_files(root: Path) -> list[Path]:
     return sorted(p.relative_to(root) for p in root.rglob("*") if not p.is_dir())
 
 
-def uncached(kb_file: Path) -> str:
-    result = run("--data", str(kb_file), *ARGS, env={"KL_NO_CACHE": "1"})
+def uncached(kb_file: Path, args: tuple[str, ...] = ARGS) -> str:
+    """What kl prints for `args` without the cache (what it must print with it)."""
+    result = run("--data", str(kb_file), *args, env={"KL_NO_CACHE": "1"})
     assert result.exit_code == 0, result.stderr
     return result.stdout
 
@@ -213,3 +226,473 @@ def test_relative_xdg_cache_home_is_ignored(
     assert all_files(work) == []
     (entry,) = all_files(home)
     assert entry.parts[:2] == (".cache", "kl") and ENTRY.fullmatch(entry.name)
+
+
+# --- the cache trusts only what the user owns ------------------------------------------------
+
+
+def cached(kb_file: Path, args: tuple[str, ...] = ARGS) -> tuple[int, str, str]:
+    """Exit code, stderr and stdout of `args` on `kb_file`, with the cache as it is."""
+    result = run("--data", str(kb_file), *args)
+    return result.exit_code, result.stderr, result.stdout
+
+
+def debug_line(kb_file: Path, args: tuple[str, ...] = ARGS) -> str:
+    """What KL_DEBUG=1 says on stderr (the output itself must not change)."""
+    result = run("--data", str(kb_file), *args, env={"KL_DEBUG": "1"})
+    assert (result.exit_code, result.stdout) == (0, uncached(kb_file, args))
+    return result.stderr
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.lstat().st_mode)
+
+
+def test_missing_cache_directories_are_created_0700(
+    kb_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a fresh account: HOME exists, ~/.cache does not (the XDG spec: create it, mode 0700)
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.chdir(tmp_path)
+    assert run("--data", str(kb_file), *ARGS).exit_code == 0
+    assert mode(home / ".cache") == mode(home / ".cache" / "kl") == 0o700
+    (entry,) = all_files(home)
+    assert ENTRY.fullmatch(entry.name)
+    # $XDG_CACHE_HOME itself missing, in a shared sticky folder like /tmp: created, and used
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(shared / "mine"))
+    assert run("--data", str(kb_file), *ARGS).exit_code == 0
+    assert mode(shared / "mine") == mode(shared / "mine" / "kl") == 0o700
+    assert [e.parent for e in all_files(shared)] == [Path("mine/kl")]
+
+
+def test_directories_and_entries_are_private_whatever_the_umask(
+    kb_file: Path, isolated_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = os.umask(0o277)  # would leave kl/ unwritable and entries unreadable by their owner
+    try:
+        assert run("--data", str(kb_file), *SEARCH).exit_code == 0
+    finally:
+        os.umask(old)
+    assert mode(isolated_env / "kl") == 0o700
+    files = all_files(isolated_env)
+    assert len(files) == 2 and all(mode(isolated_env / f) == 0o600 for f in files)
+    # and they are read back: a warm call parses nothing
+    import kl_cli.yamlsafe
+
+    monkeypatch.setattr(kl_cli.yamlsafe, "parse", _no_parsing)
+    assert run("--data", str(kb_file), *SEARCH).exit_code == 0
+    assert run("--data", str(kb_file), *ARGS).exit_code == 0
+
+
+def _no_parsing(*args: object, **kwargs: object) -> None:
+    raise AssertionError("parsed although the cache holds this file")
+
+
+def test_an_entry_an_older_kl_wrote_0644_is_made_private(
+    kb_file: Path, isolated_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = uncached(kb_file)
+    run("--data", str(kb_file), *ARGS)
+    (entry,) = all_files(isolated_env)
+    (isolated_env / entry).chmod(0o644)
+    import kl_cli.yamlsafe
+
+    monkeypatch.setattr(kl_cli.yamlsafe, "parse", _no_parsing)
+    assert cached(kb_file) == (0, "", expected)
+    assert mode(isolated_env / entry) == 0o600
+
+
+def _symlink(kl: Path, elsewhere: Path) -> None:
+    kl.symlink_to(elsewhere, target_is_directory=True)
+
+
+def _other_owner(kl: Path, elsewhere: Path) -> None:
+    kl.mkdir(mode=0o700)
+    os.chown(kl, OTHER_UID, OTHER_UID)
+
+
+def _mode(bits: int) -> Callable[[Path, Path], None]:
+    def make(kl: Path, elsewhere: Path) -> None:
+        kl.mkdir()
+        kl.chmod(bits)
+
+    return make
+
+
+def _file(kl: Path, elsewhere: Path) -> None:
+    kl.write_bytes(b"")
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (_symlink, "{kl} is a symbolic link"),
+        (_other_owner, f"{{kl}} is owned by uid {OTHER_UID}, not {os.geteuid()}"),
+        (_mode(0o770), "{kl} is writable by group or others (mode 770)"),
+        (_mode(0o1777), "{kl} is writable by group or others (mode 777)"),
+        (_mode(0o702), "{kl} is writable by group or others (mode 702)"),
+        (_file, "{kl} is not a directory"),
+    ],
+    ids=[
+        "symlink",
+        "other-owner",
+        "group-writable",
+        "world-writable-sticky",
+        "other-writable",
+        "file",
+    ],
+)
+def test_a_cache_directory_the_user_does_not_own_alone_is_not_used(
+    kb_file: Path,
+    isolated_env: Path,
+    tmp_path: Path,
+    make: Callable[[Path, Path], None],
+    reason: str,
+) -> None:
+    kl, elsewhere = isolated_env / "kl", tmp_path / "elsewhere"
+    elsewhere.mkdir(mode=0o700)
+    make(kl, elsewhere)
+    before = sorted(p.name for p in isolated_env.rglob("*"))
+    for args in (ARGS, SEARCH):
+        assert cached(kb_file, args) == (0, "", uncached(kb_file, args))
+    expected = f"kl: debug: cache not used: {reason.format(kl=kl)}\n"
+    assert debug_line(kb_file, SEARCH) == expected, "one line, once per call"
+    # nothing was written: not there, not through the link, not beside it
+    assert sorted(p.name for p in isolated_env.rglob("*")) == before
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_ownership_is_checked_against_the_effective_uid(
+    kb_file: Path, isolated_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Root can read and write anything, so only the owner check itself can refuse here: an
+    # entry with a text of its own shows whether it was used.
+    expected = uncached(kb_file)
+    run("--data", str(kb_file), *ARGS)
+    (entry,) = all_files(isolated_env)
+    kl = isolated_env / "kl"
+    (kl / entry.name).write_bytes(forged_entry(kl / entry.name))
+    for path in (kl, kl / entry.name):
+        os.chown(path, OTHER_UID, OTHER_UID)
+    monkeypatch.setattr(os, "geteuid", lambda: OTHER_UID)  # running as their owner: used
+    result = run("--data", str(kb_file), *ARGS)
+    assert (result.exit_code, result.stderr) == (0, "") and "FORGED" in result.stdout
+    monkeypatch.setattr(os, "geteuid", lambda: OTHER_UID + 1)  # as anyone else: not used
+    assert cached(kb_file) == (0, "", expected)
+    assert debug_line(kb_file) == (
+        f"kl: debug: cache not used: {kl} is owned by uid {OTHER_UID}, not {OTHER_UID + 1}\n"
+    )
+    assert all_files(isolated_env) == [entry] and b"FORGED" in (kl / entry.name).read_bytes()
+
+
+def forged_entry(entry: Path) -> bytes:
+    """A well-formed entry of the same knowledge base, with another text in it."""
+    data = json.loads(entry.read_text(encoding="utf-8"))
+    bodies = data["kb"]["bodies"]
+    (body,) = (b for b in bodies if b["id"] == "bestyrelse")
+    body["role"]["text"] = {"$": "Text", "da": "FORGED", "en": "FORGED"}
+    return json.dumps(data).encode()
+
+
+@pytest.mark.parametrize("kind", ["other-owner", "group-writable", "world-writable"])
+def test_an_entry_the_user_does_not_own_alone_is_not_read(
+    kb_file: Path, isolated_env: Path, kind: str
+) -> None:
+    expected = uncached(kb_file)
+    run("--data", str(kb_file), *ARGS)
+    (entry,) = all_files(isolated_env)
+    path = isolated_env / entry
+    path.write_bytes(forged_entry(path))
+    if kind == "other-owner":
+        os.chown(path, OTHER_UID, OTHER_UID)
+    else:
+        path.chmod(0o620 if kind == "group-writable" else 0o602)
+    assert "FORGED" not in expected
+    assert cached(kb_file) == (0, "", expected)
+    # replaced by the user's own, private entry
+    st = path.lstat()
+    assert (st.st_uid, stat.S_IMODE(st.st_mode)) == (os.geteuid(), 0o600)
+    assert b"FORGED" not in path.read_bytes()
+
+
+def test_a_symlinked_entry_is_not_followed(
+    kb_file: Path, isolated_env: Path, tmp_path: Path
+) -> None:
+    expected = uncached(kb_file)
+    run("--data", str(kb_file), *ARGS)
+    (entry,) = all_files(isolated_env)
+    path = isolated_env / entry
+    target = tmp_path / "forged.json"
+    target.write_bytes(forged_entry(path))
+    target.chmod(0o600)
+    path.unlink()
+    path.symlink_to(target)
+    assert cached(kb_file) == (0, "", expected)
+    assert not path.is_symlink() and b"FORGED" not in path.read_bytes()
+    assert b"FORGED" in target.read_bytes(), "the link's target is never written"
+
+
+@pytest.mark.parametrize(("home", "says"), [("", "empty"), ("relative/home", "relative")])
+def test_an_empty_or_relative_home_means_no_cache(
+    kb_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, home: str, says: str
+) -> None:
+    work = tmp_path / "work"
+    (work / "relative" / "home" / ".cache").mkdir(parents=True)
+    (work / ".cache").mkdir()
+    monkeypatch.chdir(work)
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", home)
+    assert cached(kb_file) == (0, "", uncached(kb_file))
+    assert debug_line(kb_file) == f"kl: debug: cache not used: HOME is {says}\n"
+    assert all_files(work) == [], "nothing written relative to the working directory"
+
+
+def test_an_entry_over_the_read_limit_is_never_written(
+    kb_file: Path, isolated_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kb = load_bundled()
+    kb_size = len(compiled.dumps(kb).encode())
+    index_size = len(index_to_json(build_index(kb)).encode())
+    assert kb_size != index_size
+    limit = min(kb_size, index_size)  # the smaller fits exactly, the larger does not
+    monkeypatch.setattr("kl_cli.cache.MAX_ENTRY_BYTES", limit)
+    expected = uncached(kb_file, SEARCH)
+    for _ in range(2):
+        assert cached(kb_file, SEARCH) == (0, "", expected)
+        (entry,) = all_files(isolated_env)
+        assert (isolated_env / entry).stat().st_size == limit
+    big = "index" if index_size > kb_size else "knowledge base"
+    assert debug_line(kb_file, SEARCH).endswith(
+        f"not written: {max(kb_size, index_size)} bytes is over the limit\n"
+    ), big
+    # what was written at the limit is read back: the write bound is the read bound
+    import kl_cli.yamlsafe
+
+    args = SEARCH if index_size < kb_size else ARGS
+    expected = uncached(kb_file, args)
+    monkeypatch.setattr(kl_cli.yamlsafe, "parse", _no_parsing)
+    assert cached(kb_file, args) == (0, "", expected)
+
+
+def test_stale_temporary_files_are_swept_when_writing(kb_file: Path, isolated_env: Path) -> None:
+    kl = isolated_env / "kl"
+    kl.mkdir(mode=0o700)
+    hours_ago = time.time() - 2 * 3600
+    stale, fresh, other = kl / ".tmp-killed.json", kl / ".tmp-writing.json", kl / "notes.txt"
+    for path in (stale, fresh, other):
+        path.write_bytes(b"{")
+    for path in (stale, other):
+        os.utime(path, (hours_ago, hours_ago))
+    (kl / ".tmp-dir").mkdir()
+    os.utime(kl / ".tmp-dir", (hours_ago, hours_ago))
+    assert cached(kb_file) == (0, "", uncached(kb_file))
+    assert not stale.exists() and fresh.exists() and other.exists() and (kl / ".tmp-dir").is_dir()
+    # a call that writes nothing does not even look
+    stale.write_bytes(b"{")
+    os.utime(stale, (hours_ago, hours_ago))
+    assert cached(kb_file) == (0, "", uncached(kb_file))
+    assert stale.exists()
+
+
+# --- a cache entry is a hint, never an authority ---------------------------------------------
+
+Data = dict[str, Any]
+
+
+def _body(data: Data, body_id: str = "bestyrelse") -> Data:
+    (body,) = (b for b in data["kb"]["bodies"] if b["id"] == body_id)
+    return body
+
+
+def _set(path: str, value: Any) -> Callable[[Data], None]:
+    """A mutation: set the value at a dotted path (list indexes as numbers) of the KB."""
+
+    def mutate(data: Data) -> None:
+        *parents, last = path.split(".")
+        node: Any = data["kb"]
+        for part in parents:
+            node = node[int(part)] if part.isdigit() else node[part]
+        if last.isdigit():
+            node[int(last)] = value
+        else:
+            node[last] = value
+
+    return mutate
+
+
+def _body_field(field: str, value: Any) -> Callable[[Data], None]:
+    def mutate(data: Data) -> None:
+        _body(data)[field] = value
+
+    return mutate
+
+
+def _role(key: str, value: Any) -> Callable[[Data], None]:
+    def mutate(data: Data) -> None:
+        _body(data)["role"][key] = value
+
+    return mutate
+
+
+def _duplicate_body(data: Data) -> None:
+    _body(data, "formand")["id"] = "bestyrelse"
+
+
+BODY = ("bodies", "bestyrelse")
+FORGED_KB = {
+    "name-is-a-number": (_set("bodies.1.name.da", 5), BODY),
+    "name-is-a-record-of-another-kind": (
+        _set(
+            "bodies.1.name", {"$": "Actor", "id": "x", "name": {"$": "Text", "da": "x", "en": "x"}}
+        ),
+        BODY,
+    ),
+    "null-sources": (_role("sources", None), BODY),
+    "no-sources": (_role("sources", []), BODY),
+    "unknown-source": (_role("sources", ["no-such-source"]), ("bodies", "bestyrelse", "--json")),
+    "sources-as-text": (_role("sources", "seed"), BODY),
+    "aliases-of-numbers": (_body_field("aliases", [1, 2]), BODY),
+    "unknown-paragraph": (_body_field("paragraphs", ["999"]), BODY),
+    "duplicate-id": (_duplicate_body, BODY),
+    "bad-id": (_body_field("id", "Bestyrelse!"), BODY),
+    "relation-to-missing-body": (_set("relations.1.object", "no-such-body"), ("org",)),
+    "unknown-relation": (_set("relations.1.relation", "owns"), ("org",)),
+    "denominator-0": (_set("statutes.amendment.denominator", 0), ("statutes", "amendment")),
+    "negative-denominator": (_set("statutes.amendment.denominator", -3), ("statutes", "amendment")),
+    "float-numerator": (_set("statutes.amendment.numerator", 2.0), ("statutes", "amendment")),
+    "per-delegate-0": (
+        _set("statutes.delegates.inhabitants_per_delegate", 0),
+        ("statutes", "delegates", "--population", "40500"),
+    ),
+    "per-delegate-huge": (
+        _set("statutes.delegates.inhabitants_per_delegate", 10**40),
+        ("statutes", "delegates", "--population", "40500"),
+    ),
+    "value-number-true": (_set("values.0.number", True), ("values", "1")),
+    "values-misnumbered": (_set("values.0.number", 7), ("values", "1")),
+    "lone-surrogate": (_set("bodies.1.name.en", "\ud800"), (*BODY, "--lang", "en")),
+    "unknown-confidence": (_set("bodies.1.role.confidence", "certain"), BODY),
+    "schema-version-2": (_set("schema_version", 2), ("about",)),
+    "mission-a-list": (_set("about.mission", []), ("about",)),
+    "untagged-record": (
+        _set("about.mission", {"text": {"da": "x", "en": "y"}, "sources": ["seed"]}),
+        ("about",),
+    ),
+}
+
+
+def entries_by_kind(cache: Path) -> tuple[Path, Path | None]:
+    files = [cache / f for f in all_files(cache)]
+    (kb_entry,) = (f for f in files if ENTRY.fullmatch(f.name))
+    index = [f for f in files if INDEX_ENTRY.fullmatch(f.name)]
+    return kb_entry, index[0] if index else None
+
+
+def forge(entry: Path, mutate: Callable[[Data], None]) -> None:
+    data = json.loads(entry.read_text(encoding="utf-8"))
+    mutate(data)
+    entry.write_text(json.dumps(data, ensure_ascii=True), encoding="ascii")
+
+
+@pytest.mark.parametrize("case", list(FORGED_KB), ids=list(FORGED_KB))
+def test_a_forged_knowledge_base_entry_is_a_miss(
+    kb_file: Path, isolated_env: Path, case: str
+) -> None:
+    mutate, args = FORGED_KB[case]
+    expected = uncached(kb_file, args)
+    assert cached(kb_file, args)[0] == 0
+    entry, _ = entries_by_kind(isolated_env)
+    good = entry.read_bytes()
+    forge(entry, mutate)
+    assert entry.read_bytes() != good
+    assert cached(kb_file, args) == (0, "", expected)
+    assert entry.read_bytes() == good, "the bad entry is replaced"
+
+
+def _rows(index: int, value: Any) -> Callable[[Data], None]:
+    def mutate(data: Data) -> None:
+        for row in data["rows"]:
+            row[index] = value
+
+    return mutate
+
+
+def _index(key: str, value: Any) -> Callable[[Data], None]:
+    def mutate(data: Data) -> None:
+        data[key] = value
+
+    return mutate
+
+
+def _index_source(field: int, value: Any) -> Callable[[Data], None]:
+    def mutate(data: Data) -> None:
+        for source in data["sources"]:
+            source[field] = value
+
+    return mutate
+
+
+def _first_text(value: Any) -> Callable[[Data], None]:
+    def mutate(data: Data) -> None:
+        hits = [i for i, t in enumerate(data["texts"]) if "bestyrelse" in str(t).casefold()]
+        data["texts"][hits[0]] = value
+
+    return mutate
+
+
+def _drop_first_source(data: Data) -> None:
+    del data["sources"][0]
+
+
+def _duplicate_source(data: Data) -> None:
+    data["sources"].append([data["sources"][0][0], "FORGED", "FORGED", None])
+
+
+def _rows_of_five(data: Data) -> None:
+    data["rows"] = [row[:5] for row in data["rows"]]
+
+
+FORGED_INDEX = {
+    "rank-7": _rows(3, 7),
+    "rank-negative": _rows(3, -1),
+    "rank-text": _rows(3, "0"),
+    "rank-true": _rows(3, True),
+    "rank-float": _rows(3, 1.0),
+    "row-sources-null": _rows(5, None),
+    "row-sources-unknown": _rows(5, ["no-such-source"]),
+    "row-sources-text": _rows(5, "seed"),
+    "row-kind-number": _rows(0, 1),
+    "command-null": _rows(4, None),
+    "rows-of-five": _rows_of_five,
+    "text-a-number": _first_text(5),
+    "text-lone-surrogate": _first_text("bestyrelse \udc00"),
+    "text-with-separator": _first_text("bestyrelse\x00x"),
+    "cited-source-missing": _drop_first_source,
+    "source-id-a-number": _index_source(0, 1),
+    "source-id-duplicated": _duplicate_source,
+    "source-url-a-number": _index_source(3, 1),
+    "sources-null": _index("sources", None),
+    "shorts-shorter": lambda data: data["short"].pop(),
+}
+
+
+@pytest.mark.parametrize("case", list(FORGED_INDEX), ids=list(FORGED_INDEX))
+def test_a_forged_search_index_entry_is_a_miss(
+    kb_file: Path, isolated_env: Path, case: str
+) -> None:
+    expected = uncached(kb_file, SEARCH)
+    assert cached(kb_file, SEARCH)[0] == 0
+    _, index = entries_by_kind(isolated_env)
+    assert index is not None
+    good = index.read_bytes()
+    forge(index, FORGED_INDEX[case])
+    assert index.read_bytes() != good
+    assert cached(kb_file, SEARCH) == (0, "", expected)
+    assert index.read_bytes() == good, "the bad entry is replaced"
+    assert len(all_files(isolated_env)) == 2, "no temporary files left behind"
