@@ -35,10 +35,10 @@ TMP_PREFIX = ".tmp-"
 STALE_TMP_SECONDS = 3600
 
 # Never follow a symbolic link, never block on a FIFO, never leak into a child process.
-_SAFE = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
-_DIR_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_DIRECTORY", 0) | _SAFE
-_READ_FLAGS = os.O_RDONLY | os.O_NONBLOCK | _SAFE
-_CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _SAFE
+_SAFE = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+_DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _SAFE
+_READ_FLAGS = os.O_RDONLY | _SAFE
+_CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _SAFE  # O_EXCL: never an existing file
 
 
 def key(raw: bytes, salt: str) -> str:
@@ -78,8 +78,9 @@ def location() -> str | None:
     home = os.environ.get("HOME")
     if home is None:  # no HOME at all: the password database's home directory
         home = os.path.expanduser("~")
-        if home == "~":
-            home = ""
+        if not os.path.isabs(home):
+            debug("cache not used: no HOME and no home directory in the password database")
+            return None
     if not os.path.isabs(home):
         debug(f"cache not used: HOME is {'relative' if home else 'empty'}")
         return None
