@@ -7,26 +7,49 @@ from typing import Any
 
 from kl_cli.doc import Doc, Field, Fields, Heading, HitRow, Hits, Items, Notes, Para, Table, Tree
 
-# Characters that can drive a terminal or hide/reorder text: C0 (but tab and newline), DEL,
-# C1, bidi controls, zero-width characters, line/paragraph separators and the BOM.
-# Lone surrogates (undecodable bytes of a file name, as Python's surrogateescape maps them)
-# cannot be encoded at all, so they are escaped as well.
-_DANGEROUS = (
-    "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff"
+# Shown as visible escapes, by Unicode category in Python's own database (unicodedata, 14.0 on
+# Python 3.11): Cc (controls, but tab and newline in multi-line text), Cf (format: bidi controls,
+# zero-width characters, the soft hyphen, tag characters, the BOM, interlinear annotation),
+# Cs (lone surrogates: undecodable bytes of a file name under surrogateescape), Co (private use),
+# Cn (unassigned in that database), Zl and Zp (line and paragraph separators); and the Hangul
+# fillers, letters that print as nothing (U+180E, once one of them, is Cf since Unicode 6.3).
+# str.isprintable() is False for exactly Cc, Cf, Cs, Co, Cn, Zl, Zp and Zs (but the ASCII space),
+# from the same database: so a character is dangerous when it is not printable and not a space
+# separator (Zs), or is a filler. No list of code points to keep up to date.
+_FILLERS = "\u115f\u1160\u3164\uffa0\u180e"
+# Ranges printable in every Unicode version (what is assigned stays assigned): Latin, Greek,
+# Cyrillic, punctuation, currency, letterlike symbols, arrows, mathematical and technical signs.
+# Text made of them never reaches dangerous(); any other character is looked at on its own, by
+# category. More ranges would make the pattern slower to compile (sre fills a map one code point
+# at a time), and the pattern is compiled at most once a run, when first needed.
+# tests/test_formats.py checks that no character in them is dangerous.
+_PRINTABLE = (
+    "\x20-\x7e\xa0-\xac\xae-\u0377\u037a-\u037f\u0384-\u038a\u038c\u038e-\u03a1\u03a3-\u052f"
+    "\u1e00-\u1eff\u2010-\u2027\u2030-\u205e\u20a0-\u20c0\u2100-\u218b\u2190-\u2426\u2460-\u24ff"
 )
 _PATTERNS: dict[bool, re.Pattern[str]] = {}
 
 
-def _danger(single_line: bool) -> re.Pattern[str]:
+def _candidates(single_line: bool) -> re.Pattern[str]:
     # Compiled on first need: most text is printable and never gets here (see inert).
     if single_line not in _PATTERNS:
-        extra = "\t\n" if single_line else ""
-        _PATTERNS[single_line] = re.compile(f"[{_DANGEROUS}{extra}]")
+        keep = "" if single_line else "\t\n"
+        _PATTERNS[single_line] = re.compile(f"[^{keep}{_PRINTABLE}]")
     return _PATTERNS[single_line]
 
 
-def _escape(m: re.Match[str]) -> str:
+def dangerous(ch: str) -> bool:
+    """Whether one character is shown as an escape (see above): by its category, not by a list."""
+    if ch.isprintable():
+        return ch in _FILLERS
+    # Not printable: everything but the space separators (Zs), which are isspace() above C1.
+    return not ch.isspace() or ch < "\xa0" or ch in "\u2028\u2029"
+
+
+def _text_escape(m: re.Match[str]) -> str:
     ch = m.group()
+    if not dangerous(ch):
+        return ch
     if ch == "\t":
         return "\\t"
     if ch == "\n":
@@ -34,18 +57,40 @@ def _escape(m: re.Match[str]) -> str:
     o = ord(ch)
     if 0xDC80 <= o <= 0xDCFF:  # surrogateescape: show the original byte
         return f"\\x{o - 0xDC00:02x}"
-    return f"\\x{o:02x}" if o < 0x100 else f"\\u{o:04x}"
+    if o < 0x100:
+        return f"\\x{o:02x}"
+    return f"\\u{o:04x}" if o < 0x10000 else f"\\U{o:08x}"
 
 
 def inert(text: str, *, single_line: bool = False) -> str:
-    """The one sanitiser: control, bidi and zero-width characters become visible escapes."""
-    if text.isprintable():  # every dangerous character is non-printable: nothing to do
+    """The one sanitiser: control, format, private-use, unassigned and blank-letter characters
+    (see `dangerous`) become visible escapes: \\x1b, \\u200f, \\U000e0041."""
+    # The fast path: every dangerous character is non-printable but four fillers (letters, Lo).
+    if text.isprintable() and (
+        text.isascii()
+        or not ("\u3164" in text or "\u115f" in text or "\u1160" in text or "\uffa0" in text)
+    ):
         return text
-    return _danger(single_line).sub(_escape, text)
+    return _candidates(single_line).sub(_text_escape, text)
 
 
 def _json_escape(m: re.Match[str]) -> str:
-    return f"\\u{ord(m.group()):04x}"
+    ch = m.group()
+    if not dangerous(ch):
+        return ch
+    o = ord(ch)
+    if o < 0x10000:
+        return f"\\u{o:04x}"
+    o -= 0x10000  # JSON has no escape beyond the BMP: a UTF-16 surrogate pair
+    return f"\\u{0xD800 + (o >> 10):04x}\\u{0xDC00 + (o & 0x3FF):04x}"
+
+
+def _yaml_escape(m: re.Match[str]) -> str:
+    ch = m.group()
+    if not dangerous(ch):
+        return ch
+    o = ord(ch)
+    return f"\\u{o:04x}" if o < 0x10000 else f"\\U{o:08x}"
 
 
 def to_json(data: Any, *, ascii_only: bool) -> str:
@@ -53,7 +98,8 @@ def to_json(data: Any, *, ascii_only: bool) -> str:
     import json
 
     text = json.dumps(data, ensure_ascii=ascii_only, indent=2)
-    return _danger(False).sub(_json_escape, text) + "\n"
+    # Outside strings JSON is printable ASCII (and newlines): only string content is escaped.
+    return _candidates(False).sub(_json_escape, text) + "\n"
 
 
 def to_yaml(data: Any, *, ascii_only: bool = False) -> str:
@@ -68,7 +114,7 @@ def to_yaml(data: Any, *, ascii_only: bool = False) -> str:
         pass
 
     def represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-        style = '"' if _danger(False).search(value) else None
+        style = '"' if inert(value) != value else None
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
     Dumper.add_representer(str, represent_str)
@@ -81,7 +127,7 @@ def to_yaml(data: Any, *, ascii_only: bool = False) -> str:
         indent=2,
     )
     # Only double-quoted scalars can hold these characters, and there \uXXXX is an escape.
-    return _danger(False).sub(_json_escape, text)
+    return _candidates(False).sub(_yaml_escape, text)
 
 
 # --- plain ---------------------------------------------------------------------------------------
@@ -124,7 +170,7 @@ def to_plain(doc: Doc) -> str:
 
 # --- markdown ------------------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&$])")
 
 
 def md(text: str) -> str:

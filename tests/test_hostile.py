@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import time
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -34,8 +35,20 @@ from tests.conftest import ROOT, assert_error, run
 
 BUNDLED = to_data(load_bundled())
 DOCUMENTED = {0, 1, 2, 65, 66}  # what any input may produce; 70 would be a bug, 74/130 plumbing
-# Terminal-driving or text-hiding characters; none may reach stdout or stderr raw.
-RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+# Terminal-driving or text-hiding characters, by Unicode category (and the blank Hangul fillers);
+# none may reach stdout or stderr raw.
+ESCAPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+FILLERS = "\u115f\u1160\u3164\uffa0\u180e"
+
+
+def raw(text: str) -> str | None:
+    """The first character of `text` that must never be printed as it is, or None."""
+    for ch in text:
+        if ch in FILLERS or unicodedata.category(ch) in ESCAPED_CATEGORIES:
+            return ch
+    return None
+
+
 SGR = re.compile("\x1b\\[[0-9;]*m")  # Rich's own colour codes, when colour is on
 
 
@@ -75,7 +88,7 @@ def assert_refused(
     result = run(*args, **kw)
     assert_error(result, code, message)
     assert everything_under(corpus, cache) == before, "a refused input created a file"
-    assert not RAW.search(result.stderr.rstrip("\n")), result.stderr
+    assert raw(result.stderr.rstrip("\n")) is None, result.stderr
     return result.stderr
 
 
@@ -524,6 +537,10 @@ HOSTILE = {
     "bidi": "abc\u202edcba\u202c \u2066iso\u2069 \u200fmark",
     "zero-width": "zero\u200bwidth\u200c\u200d\u2060joiner\ufeffbom",
     "controls": "bell\x07 back\x08space null\x00 del\x7f cr\r tab\tend",
+    # Unicode tag characters ("ASCII smuggling": text a model reads and a person cannot see)
+    "tags": "visible\U000e0069\U000e0067\U000e006e\U000e006f\U000e0072\U000e0065\U000e007f text",
+    "invisible": "soft\xadhyphen anno\ufff9tated\ufffa\ufffb private\ue000\U000f0001"
+    " unassigned\u0378\U000e0080 fillers\u3164\u115f\u1160\uffa0\u180e end",
 }
 LONG_TITLE = "Lang titel " + "x" * 9_989  # 10,000 characters
 
@@ -534,6 +551,7 @@ def hostile_kb() -> dict[str, Any]:
     body["name"] = {"da": HOSTILE["markup"] + " " + HOSTILE["emoji"], "en": HOSTILE["ansi"]}
     body["role"]["text"] = {"da": HOSTILE["osc"], "en": HOSTILE["c1"]}
     data["values"][0]["title"] = {"da": LONG_TITLE, "en": HOSTILE["bidi"]}
+    data["values"][1]["title"] = {"da": HOSTILE["tags"], "en": HOSTILE["invisible"]}
     data["about"]["mission"]["text"] = {"da": HOSTILE["zero-width"], "en": HOSTILE["controls"]}
     data["sources"][0]["title"] = {"da": HOSTILE["osc"], "en": HOSTILE["markup"]}
     data["kb_version"] = "1.0\x1b]0;pwned\x07"
@@ -568,7 +586,7 @@ def test_hostile_text_prints_inert_in_every_format(
         out = SGR.sub("", out)  # Rich's own styling; the data itself must hold no ESC
     else:
         assert "\x1b" not in out
-    assert not RAW.search(out.replace("\n", "").replace("\t", "")), repr(RAW.search(out))
+    assert raw(out.replace("\n", "").replace("\t", "")) is None, repr(raw(out))
     assert "\r" not in out
     assert "👍" not in out and "😄" not in out  # emoji codes are not expanded
     if fmt == "json":
@@ -614,6 +632,15 @@ def test_hostile_text_is_visible_literally_in_plain(hostile_file: Path) -> None:
     assert "bell\\x07 back\\x08space null\\x00 del\\x7f cr\\x0d tab\\tend" in plain(
         "about", "--lang", "en"
     )
+    tags = (
+        "visible\\U000e0069\\U000e0067\\U000e006e\\U000e006f\\U000e0072\\U000e0065\\U000e007f text"
+    )
+    assert tags in plain("values")
+    invisible = (
+        "soft\\xadhyphen anno\\ufff9tated\\ufffa\\ufffb private\\ue000\\U000f0001"
+        " unassigned\\u0378\\U000e0080 fillers\\u3164\\u115f\\u1160\\uffa0\\u180e end"
+    )
+    assert invisible in plain("values", "--lang", "en")
     version = run("--data", str(hostile_file), "--version").stdout
     assert "version 1.0\\x1b]0;pwned\\x07," in version
 
@@ -628,8 +655,12 @@ def test_hostile_text_in_rich_and_markdown_is_visible(hostile_file: Path) -> Non
     wide = rich("bodies")
     assert "[bold red]loud[/bold red] [/]" in wide and ":thumbs_up:" in wide
     assert "abc\\u202edcba" in rich("values", "--lang", "en")
+    assert "visible\\U000e0069\\U000e0067" in rich("values")
+    assert "soft\\xadhyphen anno\\ufff9tated" in rich("values", "--lang", "en")
     md = run("--data", str(hostile_file), "bodies", "-f", "markdown").stdout
     assert "\\[bold red\\]loud\\[/bold red\\]" in md
+    md = run("--data", str(hostile_file), "values", "-f", "markdown", "--lang", "en").stdout
+    assert "soft\\\\xadhyphen anno\\\\ufff9tated" in md and "fillers\\\\u3164" in md
 
 
 @pytest.mark.parametrize("fmt", ["yaml", "json"])
@@ -640,11 +671,34 @@ def test_hostile_kb_exports_inert_and_round_trips(
 
     first = run("--data", str(hostile_file), "export", "-f", fmt, env={"FORCE_COLOR": "1"})
     assert first.exit_code == 0, first.stderr
-    assert not RAW.search(first.stdout.replace("\n", ""))
+    assert raw(first.stdout.replace("\n", "")) is None
     assert (json.loads if fmt == "json" else yaml.safe_load)(first.stdout) == hostile_kb()
+    if fmt == "json":  # see the next test: read back without the characters beyond the BMP
+        data = json.loads(first.stdout)
+        data["values"][1]["title"] = {"da": "tags", "en": "invisible"}
+        first = run("--data", str(_written(tmp_path / "bmp.json", data)), "export", "-f", fmt)
     again = tmp_path / f"again.{fmt}"
     again.write_text(first.stdout, encoding="utf-8")
     assert run("--data", str(again), "export", "-f", fmt).stdout == first.stdout
+
+
+def _written(path: Path, data: Any) -> Path:
+    path.write_text(formats.to_json(data, ascii_only=False), encoding="utf-8")
+    return path
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the loader (libyaml) refuses JSON's surrogate-pair escapes (\\udb40\\udc41), the only "
+    "way JSON can escape a character beyond the BMP; kl_cli/yamlsafe.py would have to join them",
+)
+def test_json_export_with_tag_characters_reads_back(hostile_file: Path, tmp_path: Path) -> None:
+    first = run("--data", str(hostile_file), "export", "-f", "json")
+    assert "\\udb40\\udc69" in first.stdout  # U+E0069 as JSON escapes it
+    again = tmp_path / "again.json"
+    again.write_text(first.stdout, encoding="utf-8")
+    result = run("--data", str(again), "export", "-f", "json")
+    assert (result.exit_code, result.stdout) == (0, first.stdout), result.stderr
 
 
 def test_ten_thousand_character_title_is_not_wrapped_in_plain(hostile_file: Path) -> None:
