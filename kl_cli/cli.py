@@ -91,9 +91,9 @@ def root(opts: Opts, version: VersionOpt = None) -> None:
         about = f"{where}: version {loaded.kb.kb_version}, last reviewed {loaded.kb.last_reviewed}"
         write_out(f"kl {__version__}\n{inert(about, single_line=True)}\n")
         raise typer.Exit(0)
-    from kl_cli import views
+    from kl_cli.present.views.overview import overview
 
-    emit(opts, views.overview(load(opts).kb, opts.lang))
+    emit(opts, overview(load(opts).kb, opts.lang))
 
 
 reference.register(app)

@@ -27,7 +27,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kl_cli import formats, views, yamlsafe
+from kl_cli import formats, yamlsafe
 from kl_cli.kb import load_bundled, validate_bytes
 from kl_cli.record import to_data
 from kl_cli.yamlsafe import MAX_BYTES, MAX_DEPTH, MAX_EVENTS, KBFileError, parse
@@ -936,7 +936,9 @@ def test_crash_inside_a_command_is_one_line_70_without_locals(
         password = "hunter2"  # a local variable: a traceback with locals would show it
         raise RuntimeError("boom\nsecond line " + "x" * 1000 + " " * len(password))
 
-    monkeypatch.setattr(views, "values", broken)
+    from kl_cli.present.views import values as value_views
+
+    monkeypatch.setattr(value_views, "values", broken)
     result = run("values")
     assert_error(result, 70, "kl: error: internal error: RuntimeError: boom\\nsecond line")
     assert "hunter2" not in result.stderr and len(result.stderr) < 400

@@ -8,9 +8,13 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from kl_cli import views
 from kl_cli.commands.common import Opts, UsageError, emit, kl_command, load
 from kl_cli.commands.completion import autocomplete, paragraph_items
+from kl_cli.present.views import bodies as body_views
+from kl_cli.present.views import overview as overview_views
+from kl_cli.present.views import statutes as statute_views
+from kl_cli.present.views import texts as text_views
+from kl_cli.present.views import values as value_views
 
 ValueArg = Annotated[
     str | None,
@@ -52,7 +56,7 @@ def register(app: typer.Typer) -> None:
         Example:
           kl about --lang en
         """
-        emit(opts, views.about(load(opts).kb, opts.lang))
+        emit(opts, overview_views.about(load(opts).kb, opts.lang))
 
     @kl_command(app.command, "values")
     def values(opts: Opts, value: ValueArg = None) -> None:
@@ -70,9 +74,9 @@ def register(app: typer.Typer) -> None:
 
         kb = load(opts).kb
         if value is None:
-            emit(opts, views.values(kb, opts.lang))
+            emit(opts, value_views.values(kb, opts.lang))
         else:
-            emit(opts, views.value(kb, opts.lang, find_value(kb, value)))
+            emit(opts, value_views.value(kb, opts.lang, find_value(kb, value)))
 
     @kl_command(app.command, "leadership")
     def leadership(opts: Opts, value: ValueArg = None) -> None:
@@ -89,7 +93,7 @@ def register(app: typer.Typer) -> None:
 
         kb = load(opts).kb
         chosen = find_value(kb, value) if value is not None else None
-        emit(opts, views.leadership(kb, opts.lang, chosen))
+        emit(opts, value_views.leadership(kb, opts.lang, chosen))
 
     @kl_command(app.command, "bodies")
     def bodies(opts: Opts, body: BodyArg = None) -> None:
@@ -107,9 +111,9 @@ def register(app: typer.Typer) -> None:
 
         kb = load(opts).kb
         if body is None:
-            emit(opts, views.bodies(kb, opts.lang))
+            emit(opts, body_views.bodies(kb, opts.lang))
         else:
-            emit(opts, views.body(kb, opts.lang, find_body(kb, body)))
+            emit(opts, body_views.body(kb, opts.lang, find_body(kb, body)))
 
     @kl_command(app.command, "services")
     def services(opts: Opts) -> None:
@@ -119,7 +123,7 @@ def register(app: typer.Typer) -> None:
         Example:
           kl services --lang en
         """
-        emit(opts, views.services(load(opts).kb, opts.lang))
+        emit(opts, text_views.services(load(opts).kb, opts.lang))
 
     @kl_command(app.command, "international")
     def international(opts: Opts) -> None:
@@ -129,7 +133,7 @@ def register(app: typer.Typer) -> None:
         Example:
           kl international -f markdown
         """
-        emit(opts, views.international(load(opts).kb, opts.lang))
+        emit(opts, text_views.international(load(opts).kb, opts.lang))
 
     @kl_command(app.command, "sources")
     def sources(opts: Opts) -> None:
@@ -142,7 +146,7 @@ def register(app: typer.Typer) -> None:
           kl sources --json
         """
         loaded = load(opts)
-        emit(opts, views.sources(loaded.kb, opts.lang, loaded.path))
+        emit(opts, text_views.sources(loaded.kb, opts.lang, loaded.path))
 
     app.add_typer(statutes_app, name="statutes")
 
@@ -185,7 +189,7 @@ def statutes(opts: Opts) -> None:
       kl statutes 4
       kl statutes "§ 6 stk. 2" --lang en
     """
-    emit(opts, views.statutes(load(opts).kb, opts.lang))
+    emit(opts, statute_views.statutes(load(opts).kb, opts.lang))
 
 
 @kl_command(statutes_app.command, "paragraph", hidden=True)
@@ -208,7 +212,7 @@ def statutes_paragraph(opts: Opts, paragraph: ParagraphArg) -> None:
         if close:
             raise UsageError(f"no such command {paragraph!r}; did you mean {close[0]!r}?") from None
         raise
-    emit(opts, views.paragraph(kb, opts.lang, found))
+    emit(opts, statute_views.paragraph(kb, opts.lang, found))
 
 
 @kl_command(statutes_app.command, "amendment")
@@ -241,7 +245,7 @@ def statutes_amendment(
         raise UsageError("--votes-for needs --delegates")
     if votes_for is not None and delegates is not None and votes_for > delegates:
         raise UsageError(f"--votes-for {votes_for} is more than --delegates {delegates}")
-    emit(opts, views.amendment(load(opts).kb, opts.lang, delegates, votes_for))
+    emit(opts, statute_views.amendment(load(opts).kb, opts.lang, delegates, votes_for))
 
 
 @kl_command(statutes_app.command, "delegates")
@@ -276,9 +280,8 @@ def statutes_delegates(
       kl statutes delegates --population 40.500
       kl statutes delegates --population 340000 --council-seats 31 --json
     """
-    emit(
-        opts, views.delegates(load(opts).kb, opts.lang, parse_population(population), council_seats)
-    )
+    kb = load(opts).kb
+    emit(opts, statute_views.delegates(kb, opts.lang, parse_population(population), council_seats))
 
 
 _POPULATION = (  # matched with re.fullmatch, compiled on first use

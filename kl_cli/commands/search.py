@@ -43,7 +43,7 @@ def register(app: typer.Typer) -> None:
           kl search "sætte dagsordenen" --limit 3
           kl search deadlines --lang en --json
         """
-        from kl_cli.search_view import search_view
+        from kl_cli.present.views.search import search_view
 
         if not all(word.split() for word in text):
             raise UsageError("search text must not be empty")

@@ -1,4 +1,4 @@
-"""What `kl search` shows: its hits as data for JSON/YAML and as a document for people."""
+"""`kl search TEXT...`: the hits, best first, as data; the document is derived from it."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from typing import Any
 
 from kl_cli.doc import Block, Heading, HitRow, Hits
 from kl_cli.models import KnowledgeBase, Lang, Source
+from kl_cli.present.refs import source_ref
+from kl_cli.present.views import View
 from kl_cli.search import RANKS, Hit, SearchIndex, build_index, search
-from kl_cli.views import View, make_view, source_json
 
 _LABELS: dict[str, dict[Lang, str]] = {
     "title": {"da": "Søgning: {query}", "en": "Search: {query}"},
@@ -43,7 +44,7 @@ def _hit_json(sources: dict[str, Source], lang: Lang, hit: Hit) -> dict[str, Any
         "start": start,
         "end": end,
         "matches": [{"start": a, "end": b} for a, b in hit.spans],
-        "sources": [source_json(sources[s], lang) for s in e.sources if s in sources],
+        "sources": [source_ref(sources[s], lang) for s in e.sources if s in sources],
     }
 
 
@@ -55,23 +56,31 @@ def search_view(
         index = build_index(index)
     sources = {s.id: s for s in index.sources}
     hits = search(index, terms, lang)
-    shown = hits[:limit]
-    total = len(hits)
-    if total == 1:
-        count = _label("one", lang)
-    elif len(shown) == total:
-        count = _label("all", lang, total=total)
-    else:
-        count = _label("some", lang, total=total, shown=len(shown))
     data = {
         "query": list(terms),
-        "total": total,
+        "total": len(hits),
         "limit": limit,
-        "hits": [_hit_json(sources, lang, hit) for hit in shown],
+        "hits": [_hit_json(sources, lang, hit) for hit in hits[:limit]],
     }
-    rows = tuple(HitRow(h.entry.kind, h.entry.id, h.command, h.snippet, h.spans) for h in shown)
-    blocks: list[Block] = [
-        Heading(_label("title", lang, query=_shown_query(terms))),
-        Hits(rows, count),
-    ]
-    return make_view("search", lang, data, blocks)
+    return View("search", lang, data, search_doc)
+
+
+def search_doc(data: dict[str, Any], lang: Lang) -> list[Block]:
+    total, shown = data["total"], len(data["hits"])
+    if total == 1:
+        count = _label("one", lang)
+    elif shown == total:
+        count = _label("all", lang, total=total)
+    else:
+        count = _label("some", lang, total=total, shown=shown)
+    rows = tuple(
+        HitRow(
+            h["kind"],
+            h["id"],
+            h["command"],
+            h["snippet"],
+            tuple((m["start"], m["end"]) for m in h["matches"]),
+        )
+        for h in data["hits"]
+    )
+    return [Heading(_label("title", lang, query=_shown_query(data["query"]))), Hits(rows, count)]

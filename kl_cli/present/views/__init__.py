@@ -1,0 +1,42 @@
+"""One module per command: each builds its typed data, and derives its document from that data
+alone, so JSON/YAML and the human formats cannot drift apart."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from kl_cli.doc import Block, Doc
+from kl_cli.models import Lang
+
+OUTPUT_SCHEMA_VERSION = 1
+
+
+class View:
+    """One command's answer: `data` for JSON/YAML; `doc`, derived from the data on first use,
+    for rich, plain and Markdown."""
+
+    __slots__ = ("kind", "data", "_document", "_doc")
+
+    def __init__(
+        self,
+        kind: str,
+        lang: Lang,
+        data: Mapping[str, Any],
+        document: Callable[[Any, Lang], list[Block]],
+    ):
+        self.kind = kind
+        self.data: dict[str, Any] = {
+            "schema_version": OUTPUT_SCHEMA_VERSION,
+            "lang": lang,
+            "kind": kind,
+        } | dict(data)
+        self._document = (document, data, lang)
+        self._doc: Doc | None = None
+
+    @property
+    def doc(self) -> Doc:
+        if self._doc is None:
+            document, data, lang = self._document
+            self._doc = tuple(document(data, lang))
+        return self._doc

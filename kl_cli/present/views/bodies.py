@@ -1,0 +1,122 @@
+"""`kl bodies [BODY]`: the political bodies, and one body with its counts, units and relations."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypedDict, cast
+
+from kl_cli.doc import Block, Field, Fields, Heading, Items, Table
+from kl_cli.models import Body, Edge, KnowledgeBase, Lang
+from kl_cli.present.i18n import INVERSE, label
+from kl_cli.present.refs import Facts, Footnotes
+from kl_cli.present.views import View
+
+if TYPE_CHECKING:
+    from kl_cli.present.shapes import BodyData, BodyRow, FactData
+
+    class BodiesData(TypedDict):
+        bodies: list[BodyRow]
+
+    class OneBodyData(TypedDict):
+        body: BodyData
+
+
+# The facts a body may have, in the order they are shown.
+BODY_FACTS = ("role", "composition", "election", "meetings", "term")
+
+
+def bodies(kb: KnowledgeBase, lang: Lang) -> View:
+    f = Facts(kb, lang)
+    data: BodiesData = {
+        "bodies": [{"id": b.id, "name": f.t(b.name), "role": f.fact(b.role)} for b in kb.bodies]
+    }
+    return View("bodies", lang, data, bodies_doc)
+
+
+def bodies_doc(data: BodiesData, lang: Lang) -> list[Block]:
+    rows = data["bodies"]
+    notes = Footnotes(lang, [b["role"]["sources"] for b in rows])
+    return [
+        Heading(label("bodies", lang)),
+        Table(
+            ("id", label("name", lang), label("role", lang)),
+            tuple((b["id"], b["name"], b["role"].get("text", "")) for b in rows),
+        ),
+        *notes.block(),
+    ]
+
+
+def relation_phrase(names: dict[str, str], lang: Lang, body_id: str, edge: Edge) -> str:
+    """The relation from the body's side: 'elects: Formand og næstformand', 'set up by: ...'."""
+    if edge.subject == body_id:
+        return f"{label(edge.relation, lang)}: {names.get(edge.object, edge.object)}"
+    return f"{INVERSE[edge.relation][lang]}: {names.get(edge.subject, edge.subject)}"
+
+
+def body(kb: KnowledgeBase, lang: Lang, b: Body) -> View:
+    f = Facts(kb, lang)
+    data: dict[str, Any] = {
+        "id": b.id,
+        "name": f.t(b.name),
+        "names": {"da": b.name.da, "en": b.name.en},
+    }
+    if b.aliases:
+        data["aliases"] = list(b.aliases)
+    for key in BODY_FACTS:
+        fact = getattr(b, key)
+        if fact is not None:
+            data[key] = f.fact(fact)
+    if b.paragraphs:
+        labels = {p.id: p.label for p in kb.statutes.paragraphs}
+        data["paragraphs"] = [{"id": p, "label": labels.get(p, p)} for p in b.paragraphs]
+    if b.counts:
+        data["counts"] = [
+            {"label": f.t(n.label), "value": n.value} | f.fact(n, text=False) for n in b.counts
+        ]
+    if b.units:
+        data["units"] = [
+            {"id": u.id, "name": f.t(u.name), "municipalities": u.municipalities}
+            | f.fact(u, text=False)
+            for u in b.units
+        ]
+    edges = [e for e in kb.relations if b.id in (e.subject, e.object)]
+    if edges:
+        names = {x.id: f.t(x.name) for x in kb.bodies} | {a.id: f.t(a.name) for a in kb.actors}
+        data["relations"] = [
+            {"subject": e.subject, "relation": e.relation, "object": e.object}
+            | {"text": relation_phrase(names, lang, b.id, e)}
+            | ({"paragraph": e.paragraph} if e.paragraph else {})
+            | {"sources": f.sources(e.sources)}
+            for e in edges
+        ]
+    return View("body", lang, {"body": cast("BodyData", data)}, body_doc)
+
+
+def body_doc(data: OneBodyData, lang: Lang) -> list[Block]:
+    b = data["body"]
+    facts: list[tuple[str, FactData]] = [(k, b[k]) for k in BODY_FACTS if k in b]  # type: ignore[literal-required]
+    counts = b.get("counts", [])
+    units = b.get("units", [])
+    notes = Footnotes(lang, [x["sources"] for x in [*(x for _, x in facts), *counts, *units]])
+    fields = [Field("id", "id", b["id"]), Field("name", label("name", lang), b["name"])]
+    fields += [Field(k, label(k, lang), x.get("text", ""), notes.note(x)) for k, x in facts]
+    if "paragraphs" in b:
+        shown = ", ".join(p["label"] for p in b["paragraphs"])
+        fields.append(Field("paragraphs", label("paragraphs", lang), shown))
+    fields += [
+        Field("count", n["label"], str(n["value"]), notes.note(n), (n["label"], n["period"]))
+        for n in counts
+    ]
+    blocks: list[Block] = [Heading(b["name"]), Fields(tuple(fields))]
+    if units:
+        blocks.append(
+            Table(
+                ("id", label("name", lang), label("municipalities", lang)),
+                tuple((u["id"], u["name"], str(u["municipalities"])) for u in units),
+                label("units", lang),
+                key="unit",
+            )
+        )
+    if "relations" in b:
+        phrases = tuple(r["text"] for r in b["relations"])
+        blocks.append(Items("relation", phrases, label("relations", lang)))
+    return [*blocks, *notes.block()]

@@ -1,0 +1,136 @@
+"""`kl` (the overview) and `kl about`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypedDict
+
+from kl_cli.doc import Block, Field, Fields, Heading, Items, Para, Table
+from kl_cli.models import KnowledgeBase, Lang
+from kl_cli.present.i18n import COMMANDS, label
+from kl_cli.present.refs import Facts, Footnotes
+from kl_cli.present.views import View
+from kl_cli.present.views.statutes import paragraph_data
+
+if TYPE_CHECKING:
+    from typing import NotRequired
+
+    from kl_cli.present.shapes import FactData, ParagraphData
+
+    class ValueRow(TypedDict):
+        id: str
+        number: int
+        title: str
+
+    class BodyName(TypedDict):
+        id: str
+        name: str
+
+    class CommandRow(TypedDict):
+        command: str
+        shows: str
+
+    class OverviewData(TypedDict):
+        name: str
+        long_name: str
+        mission: FactData
+        values: list[ValueRow]
+        bodies: list[BodyName]
+        commands: list[CommandRow]
+        about: NotRequired[FactData]
+
+    class AboutData(TypedDict):
+        name: str
+        long_name: str
+        mission: FactData
+        vision: FactData
+        facts: list[FactData]
+        purpose: NotRequired[ParagraphData]
+
+
+def overview(kb: KnowledgeBase, lang: Lang) -> View:
+    f = Facts(kb, lang)
+    a = kb.about
+    data: OverviewData = {
+        "name": f.t(a.name),
+        "long_name": a.long_name,
+        "mission": f.fact(a.mission),
+        "values": [{"id": v.id, "number": v.number, "title": f.t(v.title)} for v in kb.values],
+        "bodies": [{"id": b.id, "name": f.t(b.name)} for b in kb.bodies],
+        "commands": [{"command": cmd, "shows": what} for cmd, what in COMMANDS],
+    }
+    members = next((x for x in a.facts if x.id == "members"), None)
+    if members is not None:
+        data["about"] = f.fact(members)
+    return View("overview", lang, data, overview_doc)
+
+
+def overview_doc(data: OverviewData, lang: Lang) -> list[Block]:
+    members = data.get("about")
+    notes = Footnotes(
+        lang, [*([members["sources"]] if members else []), data["mission"]["sources"]]
+    )
+    blocks: list[Block] = [Heading(f"{data['name']} ({data['long_name']})")]
+    if members is not None:
+        blocks.append(Para("about", members.get("text", ""), notes.note(members)))
+    return [
+        *blocks,
+        Heading(label("mission", lang), 2),
+        Para("mission", data["mission"].get("text", ""), notes.note(data["mission"])),
+        Items("value", tuple(v["title"] for v in data["values"]), label("values", lang), True),
+        Table(
+            (label("id", lang), label("name", lang)),
+            tuple((b["id"], b["name"]) for b in data["bodies"]),
+            label("bodies", lang),
+            key="body",
+        ),
+        Table(
+            ("command", ""),
+            tuple((c["command"], c["shows"]) for c in data["commands"]),
+            label("more", lang),
+            key="command",
+        ),
+        *notes.block(),
+    ]
+
+
+def about(kb: KnowledgeBase, lang: Lang) -> View:
+    f = Facts(kb, lang)
+    a = kb.about
+    data: AboutData = {
+        "name": f.t(a.name),
+        "long_name": a.long_name,
+        "mission": f.fact(a.mission),
+        "vision": f.fact(a.vision),
+        "facts": [f.fact(x) for x in a.facts],
+    }
+    purpose = next((p for p in kb.statutes.paragraphs if p.id == "1"), None)
+    if purpose is not None:
+        data["purpose"] = paragraph_data(f, purpose)
+    return View("about", lang, data, about_doc)
+
+
+def about_doc(data: AboutData, lang: Lang) -> list[Block]:
+    purpose = data.get("purpose")
+    purpose_facts = purpose["facts"] if purpose else []
+    cited = [data["mission"], data["vision"], *purpose_facts, *data["facts"]]
+    notes = Footnotes(lang, [x["sources"] for x in cited])
+    blocks: list[Block] = [
+        Heading(f"{data['name']} ({data['long_name']})"),
+        Heading(label("mission", lang), 2),
+        Para("mission", data["mission"].get("text", ""), notes.note(data["mission"])),
+        Heading(label("vision", lang), 2),
+        Para("vision", data["vision"].get("text", ""), notes.note(data["vision"])),
+    ]
+    if purpose is not None:
+        blocks.append(Heading(f"{purpose['label']}: {purpose['title']}", 2))
+        blocks.extend(Para("purpose", x.get("text", ""), notes.note(x)) for x in purpose_facts)
+    blocks.append(Heading(label("facts", lang), 2))
+    blocks.append(
+        Fields(tuple(_fact_field(x, notes) for x in data["facts"])),
+    )
+    return [*blocks, *notes.block()]
+
+
+def _fact_field(x: FactData, notes: Footnotes) -> Field:
+    key = x.get("id", "")
+    return Field(key, key, x.get("text", ""), notes.note(x))

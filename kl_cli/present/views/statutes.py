@@ -1,0 +1,210 @@
+"""`kl statutes [PARAGRAPH]`, `kl statutes amendment` and `kl statutes delegates`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypedDict
+
+from kl_cli.doc import Block, Field, Fields, Heading, Para, Table
+from kl_cli.kb import delegates_needed, voting_delegates
+from kl_cli.models import KnowledgeBase, Lang, Paragraph
+from kl_cli.present.i18n import label
+from kl_cli.present.refs import Facts, Footnotes
+from kl_cli.present.views import View
+
+if TYPE_CHECKING:
+    from kl_cli.present.shapes import (
+        AmendmentData,
+        DelegatesData,
+        FactData,
+        ParagraphData,
+    )
+
+    class ParagraphRow(TypedDict):
+        id: str
+        label: str
+        title: str
+
+    class StatutesData(TypedDict):
+        summary: list[FactData]
+        edition: FactData
+        last_revised: str
+        revision: FactData
+        amendment: AmendmentData
+        paragraphs: list[ParagraphRow]
+
+    class OneParagraphData(TypedDict):
+        paragraph: ParagraphData
+
+
+def paragraph_data(f: Facts, p: Paragraph) -> ParagraphData:
+    return {
+        "id": p.id,
+        "label": p.label,
+        "title": f.t(p.title),
+        "facts": [f.fact(x) for x in p.facts],
+    }
+
+
+def _amendment_data(f: Facts, kb: KnowledgeBase) -> AmendmentData:
+    a = kb.statutes.amendment
+    return {
+        "rule": f.fact(a.rule),
+        "fraction": {"numerator": a.numerator, "denominator": a.denominator},
+        "caveat": f.fact(a.caveat),
+    }
+
+
+def statutes(kb: KnowledgeBase, lang: Lang) -> View:
+    f = Facts(kb, lang)
+    s = kb.statutes
+    data: StatutesData = {
+        "summary": [f.fact(x) for x in s.summary],
+        "edition": f.fact(s.edition),
+        "last_revised": s.last_revised,
+        "revision": f.fact(s.revision),
+        "amendment": _amendment_data(f, kb),
+        "paragraphs": [{"id": p.id, "label": p.label, "title": f.t(p.title)} for p in s.paragraphs],
+    }
+    return View("statutes", lang, data, statutes_doc)
+
+
+def statutes_doc(data: StatutesData, lang: Lang) -> list[Block]:
+    rule = data["amendment"]["rule"]
+    cited = [*data["summary"], data["edition"], data["revision"], rule]
+    notes = Footnotes(lang, [x["sources"] for x in cited])
+    return [
+        Heading(label("statutes", lang)),
+        *(Para("summary", x.get("text", ""), notes.note(x)) for x in data["summary"]),
+        Fields(
+            (
+                Field(
+                    "edition",
+                    label("edition", lang),
+                    data["edition"].get("text", ""),
+                    notes.note(data["edition"]),
+                ),
+                Field(
+                    "last_revised",
+                    label("last_revised", lang),
+                    data["last_revised"],
+                    notes.note(data["revision"]),
+                ),
+                Field(
+                    "amendment", label("amendment", lang), rule.get("text", ""), notes.note(rule)
+                ),
+            )
+        ),
+        Table(
+            ("id", "§", label("name", lang)),
+            tuple((p["id"], p["label"], p["title"]) for p in data["paragraphs"]),
+            label("paragraphs", lang),
+            key="paragraph",
+        ),
+        *notes.block(),
+    ]
+
+
+def paragraph(kb: KnowledgeBase, lang: Lang, p: Paragraph) -> View:
+    data: OneParagraphData = {"paragraph": paragraph_data(Facts(kb, lang), p)}
+    return View("paragraph", lang, data, paragraph_doc)
+
+
+def paragraph_doc(data: OneParagraphData, lang: Lang) -> list[Block]:
+    p = data["paragraph"]
+    notes = Footnotes(lang, [x["sources"] for x in p["facts"]])
+    return [
+        Heading(f"{p['label']}: {p['title']}", key="title", value=p["title"]),
+        Fields((Field("id", "id", p["id"]), Field("label", "§", p["label"]))),
+        *(Para("fact", x.get("text", ""), notes.note(x)) for x in p["facts"]),
+        *notes.block(),
+    ]
+
+
+def amendment(kb: KnowledgeBase, lang: Lang, delegates: int | None, votes_for: int | None) -> View:
+    a = kb.statutes.amendment
+    data = _amendment_data(Facts(kb, lang), kb)
+    if delegates is not None:
+        needed = delegates_needed(delegates, a.numerator, a.denominator)
+        product = delegates * a.numerator
+        data["delegates"] = delegates
+        data["votes_needed"] = needed
+        data["arithmetic"] = (
+            f"{a.numerator}/{a.denominator} × {delegates} = {product}/{a.denominator}"
+            f" → ⌈{product}/{a.denominator}⌉ = {needed}"
+        )
+        if votes_for is not None:
+            data["votes_for"] = votes_for
+            data["adopted"] = votes_for >= needed
+    return View("amendment", lang, data, amendment_doc)
+
+
+def amendment_doc(data: AmendmentData, lang: Lang) -> list[Block]:
+    rule, caveat = data["rule"], data["caveat"]
+    notes = Footnotes(lang, [rule["sources"], caveat["sources"]])
+    fields = [
+        Field("rule", label("rule", lang), rule.get("text", ""), notes.note(rule)),
+        Field("caveat", label("caveat", lang), caveat.get("text", ""), notes.note(caveat)),
+    ]
+    if "delegates" in data:
+        needed = data["votes_needed"]
+        fields.append(Field("delegates", label("delegates", lang), str(data["delegates"])))
+        fields.append(Field("votes_needed", label("votes_needed", lang), str(needed)))
+        fields.append(Field("arithmetic", label("arithmetic", lang), data["arithmetic"]))
+        if "votes_for" in data:
+            votes_for = data["votes_for"]
+            shown = (
+                f"{label('yes', lang)} ({votes_for} ≥ {needed})"
+                if data["adopted"]
+                else f"{label('no', lang)} ({votes_for} < {needed})"
+            )
+            fields.append(Field("adopted", label("adopted", lang), shown))
+    return [Heading(label("amendment", lang)), Fields(tuple(fields)), *notes.block()]
+
+
+def delegates(kb: KnowledgeBase, lang: Lang, population: int, seats: int | None) -> View:
+    f = Facts(kb, lang)
+    d = kb.statutes.delegates
+    count, capped = voting_delegates(population, d.inhabitants_per_delegate, seats)
+    uncapped = voting_delegates(population, d.inhabitants_per_delegate, None)[0]
+    arithmetic = f"⌈{population} / {d.inhabitants_per_delegate}⌉ = {uncapped}"
+    if seats is not None:
+        arithmetic += f"; min({uncapped}, {seats}) = {count}"
+    data: DelegatesData = {
+        "rule": f.fact(d.rule),
+        "cap": f.fact(d.cap),
+        "population": population,
+        "council_seats": seats,
+        "delegates": count,
+        "cap_applied": capped,
+        "arithmetic": arithmetic,
+    }
+    if d.example is not None:
+        data["example"] = f.fact(d.example)
+    return View("delegates", lang, data, delegates_doc)
+
+
+def delegates_doc(data: DelegatesData, lang: Lang) -> list[Block]:
+    rule, cap, example = data["rule"], data["cap"], data.get("example")
+    notes = Footnotes(lang, [x["sources"] for x in (rule, cap, example) if x is not None])
+    fields = [
+        Field("rule", label("rule", lang), rule.get("text", ""), notes.note(rule)),
+        Field("cap", label("cap", lang), cap.get("text", ""), notes.note(cap)),
+        Field("population", label("population", lang), str(data["population"])),
+    ]
+    if data["council_seats"] is not None:
+        seats = str(data["council_seats"])
+        fields.append(Field("council_seats", label("council_seats", lang), seats))
+    fields.append(Field("arithmetic", label("arithmetic", lang), data["arithmetic"]))
+    capped = data["cap_applied"]
+    count_note = notes.note(cap) if capped else ""
+    fields.append(Field("delegates", label("delegates", lang), str(data["delegates"]), count_note))
+    fields.append(
+        Field("cap_applied", label("cap_applied", lang), label("yes" if capped else "no", lang))
+    )
+    if "confidence" in cap:
+        fields.append(Field("cap_confidence", label("cap_confidence", lang), cap["confidence"]))
+    if example is not None:
+        fields.append(
+            Field("example", label("example", lang), example.get("text", ""), notes.note(example))
+        )
+    return [Heading(label("delegates", lang)), Fields(tuple(fields)), *notes.block()]
