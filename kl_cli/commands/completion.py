@@ -212,7 +212,7 @@ def completion_options() -> list[TyperOption]:
 
 
 def ids(ctx: Any, kind: str, incomplete: str) -> list[tuple[str, str]]:
-    """(id, what it is) for the values, bodies or statute paragraphs whose id (or number)
+    """(word, what it is) for the entries of a kind (kl_cli/kinds.py) whose id (or number)
     starts with `incomplete`, from the knowledge base in use; none if it cannot be read."""
     from kl_cli.commands.common import data_of, lang_of
     from kl_cli.folding import fold
@@ -223,20 +223,16 @@ def ids(ctx: Any, kind: str, incomplete: str) -> list[tuple[str, str]]:
         kb = load(data_of(ctx, strict=False)).kb
     except Exception:  # completion must never print an error into the command line
         return []
-    pairs: list[tuple[str, str]]
-    if kind == "value":
-        pairs = [(v.id, f"{v.number}. {v.title.get(lang)}") for v in kb.values]
-        pairs += [(str(v.number), v.title.get(lang)) for v in kb.values]
-    elif kind == "body":
-        pairs = [(b.id, b.name.get(lang)) for b in kb.bodies]
-    else:
-        pairs = [
-            (
-                p.id,
-                p.title.get(lang) if p.label == p.title.da else f"{p.label}: {p.title.get(lang)}",
-            )
-            for p in kb.statutes.paragraphs
-        ]
+    import itertools
+
+    from kl_cli.kinds import kind as kind_of
+
+    described = kind_of(kind)
+    if described.complete is None:
+        return []
+    words = [described.complete(entry, lang) for entry in described.entries(kb)]
+    # every entry's own id first, then the other words it answers to (a value's number)
+    pairs = [p for rank in itertools.zip_longest(*words) for p in rank if p is not None]
     prefix = fold(incomplete, True)
     return [(i, _plain_help(h)) for i, h in pairs if fold(i, True).startswith(prefix)]
 
