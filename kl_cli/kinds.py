@@ -44,6 +44,7 @@ class Kind(Record):
     entries: Callable[[KnowledgeBase], Sequence[Any]]
     texts: Callable[[Any], Iterable[Searchable]]
     hit: str = ""  # the kind as search hits name it, if not `name`
+    noun: str = ""  # the kind in messages ("no statute paragraph 'x'"), if not `name`
     ids: bool = True  # entries have unique, well-formed ids
     names: Callable[[Any], list[str]] | None = None
     complete: Callable[[Any, Lang], list[tuple[str, str]]] | None = None
@@ -52,6 +53,10 @@ class Kind(Record):
     @property
     def hit_kind(self) -> str:
         return self.hit or self.name
+
+    @property
+    def called(self) -> str:
+        return self.noun or self.name
 
 
 def _same(text: str) -> Text:
@@ -226,6 +231,7 @@ KINDS: tuple[Kind, ...] = (
         lambda kb: kb.statutes.paragraphs,
         _paragraph,
         hit="statute",
+        noun="statute paragraph",
         names=lambda p: [p.id, p.label, p.title.da, p.title.en],
         complete=_paragraph_words,
     ),

@@ -263,12 +263,12 @@ def check_references(kb: KnowledgeBase, marks: Marks) -> typing.Iterator[Problem
             seen[item.id] = i
         return set(seen)
 
-    source_ids = yield from unique(kb.sources, "sources")
-    yield from unique(kb.values, "values")
-    body_ids = yield from unique(kb.bodies, "bodies")
-    paragraph_ids = yield from unique(kb.statutes.paragraphs, "statutes.paragraphs")
-    yield from unique(kb.about.facts, "about.facts")
-    actor_ids = yield from unique(kb.actors, "actors")
+    from kl_cli.kinds import KINDS, kind
+
+    ids: dict[str, set[str]] = {}
+    for k in KINDS:  # every kind whose entries have ids: unique and well-formed
+        if k.ids:
+            ids[k.name] = yield from unique(k.entries(kb), k.path)
     for i, value in enumerate(kb.values):
         if value.number != i + 1:
             yield bad(
@@ -279,25 +279,23 @@ def check_references(kb: KnowledgeBase, marks: Marks) -> typing.Iterator[Problem
         yield bad("statutes.amendment.denominator", "must not be 0")
     if kb.statutes.delegates.inhabitants_per_delegate == 0:
         yield bad("statutes.delegates.inhabitants_per_delegate", "must not be 0")
-    for path, ids in _source_refs(kb):
-        if not ids:
+    for path, refs in _source_refs(kb):
+        if not refs:
             yield bad(path, "at least one source is required")
-        for j, sid in enumerate(ids):
-            if sid not in source_ids:
+        for j, sid in enumerate(refs):
+            if sid not in ids["source"]:
                 yield bad(f"{path}[{j}]", f"unknown source id {sid!r}")
-    for i, body in enumerate(kb.bodies):
-        for j, pid in enumerate(body.paragraphs):
-            if pid not in paragraph_ids:
-                yield bad(f"bodies[{i}].paragraphs[{j}]", f"unknown statute paragraph {pid!r}")
-    nodes = body_ids | actor_ids
-    for i, edge in enumerate(kb.relations):
-        for attr in ("subject", "object"):
-            if getattr(edge, attr) not in nodes:
-                yield bad(
-                    f"relations[{i}].{attr}", f"unknown body or actor {getattr(edge, attr)!r}"
-                )
-        if edge.paragraph is not None and edge.paragraph not in paragraph_ids:
-            yield bad(f"relations[{i}].paragraph", f"unknown statute paragraph {edge.paragraph!r}")
+    for k in KINDS:  # every field that refers to entries of other kinds (kinds.py `refs`)
+        for field, targets in k.refs:
+            known = set().union(*(ids[t] for t in targets))
+            what = " or ".join(kind(t).called for t in targets)
+            for i, entry in enumerate(k.entries(kb)):
+                value = getattr(entry, field)
+                many = isinstance(value, tuple)
+                for j, ref in enumerate(value if many else (value,)):
+                    if ref is not None and ref not in known:
+                        where = f"{k.path}[{i}].{field}" + (f"[{j}]" if many else "")
+                        yield bad(where, f"unknown {what} {ref!r}")
 
 
 def _source_refs(kb: KnowledgeBase) -> typing.Iterator[tuple[str, tuple[str, ...]]]:
