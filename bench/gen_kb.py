@@ -1,19 +1,36 @@
 """Generate a large, valid knowledge base for the scale benchmark (synthetic text, not real data).
 
     python bench/gen_kb.py 10000 -o /tmp/kb10k.yaml
+    python bench/gen_kb.py 30000 --kind bodies -o /tmp/org30k.yaml
+    python bench/gen_kb.py 80000 --kind sources -o /tmp/sources80k.yaml
     kl --data /tmp/kb10k.yaml validate
 
-Starts from the bundled data/kl.yaml and appends N generated entries, round-robin: two statute
-paragraphs, one general fact (about.facts), one political body. Every entry has a unique ASCII
-id, bilingual texts drawn from a fixed vocabulary and cites existing sources; bodies also refer to
-an existing statute paragraph. The output is deterministic for a given N and --seed.
+Starts from the bundled data/kl.yaml and appends N generated entries. The output is deterministic
+for a given N, --kind and --seed.
+
+--kind mixed (the default), round-robin: two statute paragraphs, one general fact (about.facts),
+one political body. Every entry has a unique ASCII id, bilingual texts drawn from a fixed
+vocabulary and cites existing sources; bodies also refer to an existing statute paragraph.
+
+--kind bodies: N small bodies for the organisation chart (`kl org`). One in three is linked
+into it: the bestyrelse sets up the first, and each further one is set up by an earlier linked
+body, four to a parent, so the chart is a deep, wide tree; one in fifty linked bodies also
+advises its parent (a ↩ leaf) and one in fifty is a member of an earlier linked body (a → or ↩
+leaf); one relation in ten names a statute paragraph. The bodies that are not linked each start
+a chart of their own, as the bodies of a knowledge base without relations do.
+
+--kind sources: N sources (`kl sources`), titled from the vocabulary; one in 32 has a URL.
+
+These entries are short (one-word names and texts citing the seed source) and written in YAML
+flow style, one a line, so that 30,000 bodies or 80,000 sources fit the loader's limits.
 
 No generated text contains the --avoid word (default "bestyrelse", the benchmark's search query),
 so a search for it finds exactly what it finds in the bundled knowledge base: the benchmark then
 measures the cost of a larger knowledge base, not of printing more hits.
 
 The file is checked against the loader's limits (4 MiB, nesting 64, 1,000,000 parse events);
-10,000 entries come to about 1.5 MB.
+10,000 mixed entries come to about 1.5 MB, 30,000 bodies to about 4 MB, 80,000 sources to
+about 4 MB: the limits allow little more.
 """
 
 from __future__ import annotations
@@ -48,6 +65,14 @@ EN_WORDS = (
 ).split()
 
 KINDS = ("paragraph", "fact", "paragraph", "body")
+CHOICES = ("mixed", "bodies", "sources")
+FANOUT = 4  # linked bodies set up by each linked body (--kind bodies)
+LINK_EVERY = 3  # one body in three is linked into the chart (--kind bodies)
+URL_EVERY = 32  # one source in 32 has a URL (--kind sources)
+
+
+class Flow(dict[str, Any]):
+    """A mapping written in YAML flow style on one line: generated entries stay small."""
 
 
 class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
@@ -57,13 +82,20 @@ class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[mi
         return True
 
 
+def _flow(dumper: yaml.SafeDumper, data: Flow) -> yaml.Node:
+    return dumper.represent_mapping("tag:yaml.org,2002:map", data, flow_style=True)
+
+
+_Dumper.add_representer(Flow, _flow)
+
+
 def _sentence(rng: random.Random, words: tuple[str, ...] | list[str], low: int, high: int) -> str:
     chosen = rng.choices(words, k=rng.randint(low, high))
     return " ".join(chosen).capitalize() + "."
 
 
-def _title(rng: random.Random, words: list[str]) -> str:
-    return " ".join(rng.choices(words, k=rng.randint(1, 2))).capitalize()
+def _title(rng: random.Random, words: list[str], most: int = 2) -> str:
+    return " ".join(rng.choices(words, k=rng.randint(1, most))).capitalize()
 
 
 def _text(rng: random.Random, low: int, high: int) -> dict[str, str]:
@@ -107,6 +139,60 @@ def generate(base: dict[str, Any], n: int, seed: int = 0) -> dict[str, list[dict
     return added
 
 
+def generate_bodies(base: dict[str, Any], n: int, seed: int = 0) -> dict[str, list[dict[str, Any]]]:
+    """Append `n` small bodies, one in three linked into the chart, to `base` (in place)."""
+    rng = random.Random(seed)
+    paragraph_ids = [p["id"] for p in base["statutes"]["paragraphs"]]
+    base.setdefault("relations", [])
+    added: dict[str, list[dict[str, Any]]] = {"body": [], "relation": []}
+    linked: list[str] = []
+
+    def relate(subject: str, relation: str, obj: str) -> None:
+        edge = Flow(subject=subject, relation=relation, object=obj)
+        if len(added["relation"]) % 10 == 9:
+            edge["paragraph"] = rng.choice(paragraph_ids)
+        edge["sources"] = ["seed"]
+        base["relations"].append(edge)
+        added["relation"].append(edge)
+
+    for i in range(1, n + 1):
+        body_id = f"gb{i:05d}"
+        body = Flow(
+            id=body_id,
+            name=Flow(da=_title(rng, DA_WORDS, 1), en=_title(rng, EN_WORDS, 1)),
+            role=Flow(text=_text(rng, 1, 1), sources=["seed"]),
+        )
+        base["bodies"].append(body)
+        added["body"].append(body)
+        if i % LINK_EVERY != 1:
+            continue
+        parent = linked[(len(linked) - 1) // FANOUT] if linked else "bestyrelse"
+        relate(parent, "sets_up", body_id)
+        if len(linked) % 50 == 25:
+            relate(body_id, "advises", parent)
+        elif len(linked) % 50 == 49:
+            relate(body_id, "member_of", rng.choice(linked))
+        linked.append(body_id)
+    return added
+
+
+def generate_sources(
+    base: dict[str, Any], n: int, seed: int = 0
+) -> dict[str, list[dict[str, Any]]]:
+    """Append `n` sources to `base` (in place); one in 32 has a URL."""
+    rng = random.Random(seed)
+    added: dict[str, list[dict[str, Any]]] = {"source": []}
+    for i in range(1, n + 1):
+        source = Flow(
+            id=f"gs{i:05d}", title=Flow(da=_title(rng, DA_WORDS, 1), en=_title(rng, EN_WORDS, 1))
+        )
+        if i % URL_EVERY == 0:
+            source["url"] = f"https://example.org/{i}"
+        base["sources"].append(source)
+        added["source"].append(source)
+    return added
+
+
 def _strings(obj: Any) -> list[str]:
     if isinstance(obj, dict):
         return [s for key, value in obj.items() for s in (key, *_strings(value))]
@@ -136,6 +222,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-o", "--output", required=True, help="file to write (- for stdout)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.add_argument(
+        "--kind",
+        choices=CHOICES,
+        default="mixed",
+        help="what to add: mixed entries (default), bodies linked into the chart, or sources",
+    )
+    parser.add_argument(
         "--base",
         default=str(Path(__file__).resolve().parent.parent / "data" / "kl.yaml"),
         help="knowledge base to start from (default: the repository's data/kl.yaml)",
@@ -152,13 +244,17 @@ def main(argv: list[str] | None = None) -> int:
     # data/kl.yaml is our own, trusted file; kl's strict loader reads the result.
     with open(args.base, encoding="utf-8") as f:
         base = yaml.load(f, Loader=loader)
-    added = generate(base, args.entries, args.seed)
+    make = {"mixed": generate, "bodies": generate_bodies, "sources": generate_sources}
+    added = make[args.kind](base, args.entries, args.seed)
     avoid = args.avoid.casefold()
-    if avoid and any(avoid in s.casefold() for s in _strings(added)):
+    # Relations hold ids only, and those of existing nodes (the bestyrelse sets up the first).
+    texts = [entries for kind, entries in added.items() if kind != "relation"]
+    if avoid and any(avoid in s.casefold() for s in _strings(texts)):
         print(f"gen_kb: generated text contains {args.avoid!r}", file=sys.stderr)
         return 1
+    kind = "" if args.kind == "mixed" else f" --kind {args.kind}"
     header = (
-        f"# Generated by bench/gen_kb.py {args.entries} --seed {args.seed} from "
+        f"# Generated by bench/gen_kb.py {args.entries}{kind} --seed {args.seed} from "
         f"{Path(args.base).name}: synthetic entries for benchmarking, not facts about KL.\n"
     )
     text = dump(base, header)
@@ -177,8 +273,8 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.buffer.write(raw)
     else:
         Path(args.output).write_bytes(raw)
-    kinds = f"{len(added['paragraph'])} paragraphs, {len(added['fact'])} facts, "
-    kinds += f"{len(added['body'])} bodies"
+    plural = {"body": "bodies"}
+    kinds = ", ".join(f"{len(v)} {plural.get(k, k + 's')}" for k, v in added.items())
     print(
         f"gen_kb: {args.output}: {args.entries} entries added ({kinds}); "
         f"{len(raw):,} bytes, {events:,} parse events",
