@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import heapq
 import re
 import typing
 import unicodedata
 from collections import deque
+from collections.abc import Iterator
+from functools import cached_property
 from typing import Any
 
 from kl_cli.doc import Block, Heading, Tree
@@ -61,8 +64,16 @@ class Graph(Record):
     nodes: tuple[Node, ...]
     edges: tuple[Edge, ...]
 
+    @cached_property
+    def _by_id(self) -> dict[str, Node]:
+        by_id: dict[str, Node] = {}
+        for n in self.nodes:
+            by_id.setdefault(n.id, n)
+        return by_id
+
     def node(self, node_id: str) -> Node:
-        return next(n for n in self.nodes if n.id == node_id)
+        """The (first) node with this id."""
+        return self._by_id[node_id]
 
 
 class Branch(Record):
@@ -78,26 +89,37 @@ class Branch(Record):
     children: tuple[Branch, ...] = ()
 
 
-def ascii_key(node_id: str, taken: set[str]) -> str:
-    """An id Mermaid and DOT both take unquoted: [a-z0-9_], no keyword, unique among `taken`."""
-    base = re.sub(r"[^a-z0-9]+", "_", foldings(node_id)[0]).strip("_") or "node"
-    if base[0].isdigit() or base in _RESERVED:
-        base = "n_" + base
-    key, n = base, 2
-    while key in taken:
-        key, n = f"{base}_{n}", n + 1
-    taken.add(key)
-    return key
+class Keys:
+    """Ids Mermaid and DOT both take unquoted: [a-z0-9_], no keyword, each given out once."""
+
+    def __init__(self) -> None:
+        self.taken: set[str] = set()
+        # Per base, the next suffix to try: every smaller one is taken, so a thousand ids that
+        # fold alike cost a thousand tries, not half a million.
+        self._next: dict[str, int] = {}
+
+    def key(self, node_id: str) -> str:
+        base = re.sub(r"[^a-z0-9]+", "_", foldings(node_id)[0]).strip("_") or "node"
+        if base[0].isdigit() or base in _RESERVED:
+            base = "n_" + base
+        key = base
+        if key in self.taken:
+            n = self._next.get(base, 2)
+            key = f"{base}_{n}"
+            while key in self.taken:
+                n += 1
+                key = f"{base}_{n}"
+            self._next[base] = n + 1
+        self.taken.add(key)
+        return key
 
 
 def build_graph(kb: KnowledgeBase) -> Graph:
     """Every body, and every actor that is an end of some relation, with the KB's edges."""
     ends = {e.subject for e in kb.relations} | {e.object for e in kb.relations}
-    taken: set[str] = set()
-    nodes = [Node(b.id, ascii_key(b.id, taken), "body", b.name) for b in kb.bodies]
-    nodes += [
-        Node(a.id, ascii_key(a.id, taken), "actor", a.name) for a in kb.actors if a.id in ends
-    ]
+    keys = Keys()
+    nodes = [Node(b.id, keys.key(b.id), "body", b.name) for b in kb.bodies]
+    nodes += [Node(a.id, keys.key(a.id), "actor", a.name) for a in kb.actors if a.id in ends]
     return Graph(tuple(nodes), kb.relations)
 
 
@@ -110,9 +132,21 @@ def forest(graph: Graph, root: str = ROOT) -> tuple[Branch, ...]:
     them up), else a reference to the other branch. Nodes not reached start further trees,
     those that no undrawn node points at first.
     """
+    edges = graph.edges
     outgoing: dict[str, list[int]] = {n.id: [] for n in graph.nodes}
-    for i, edge in enumerate(graph.edges):
+    for i, edge in enumerate(edges):
         outgoing[edge.subject].append(i)
+    ids = [n.id for n in graph.nodes]
+    first: dict[str, int] = {}
+    for pos, node_id in enumerate(ids):
+        first.setdefault(node_id, pos)
+    # How many edges from unplaced nodes point at each node, self-loops aside: kept up to date
+    # as nodes are placed, so that choosing where the next tree starts costs no pass over all.
+    pointers = dict.fromkeys(ids, 0)
+    for edge in edges:
+        if edge.subject != edge.object:
+            pointers[edge.object] = pointers.get(edge.object, 0) + 1
+    free = sorted(first[n] for n in first if pointers[n] == 0)  # a heap of positions in ids
     placed: set[str] = set()
     drawn_by: set[int] = set()  # the edges under which their object is drawn
 
@@ -120,32 +154,55 @@ def forest(graph: Graph, root: str = ROOT) -> tuple[Branch, ...]:
         placed.add(start)
         queue = deque([start])
         while queue:
-            for i in outgoing[queue.popleft()]:
-                target = graph.edges[i].object
+            node = queue.popleft()
+            for i in outgoing[node]:
+                target = edges[i].object
+                if target != node:
+                    pointers[target] -= 1
+                    if not pointers[target] and target in first:
+                        heapq.heappush(free, first[target])
                 if target not in placed:
                     placed.add(target)
                     drawn_by.add(i)
                     queue.append(target)
-        return assemble(start, None, ())
+        return assemble(start)
 
-    def assemble(node: str, i: int | None, ancestors: tuple[str, ...]) -> Branch:
-        edge = None if i is None else graph.edges[i]
-        if i is not None and i not in drawn_by:
-            return Branch(node, edge, "cycle" if node in ancestors else "elsewhere")
-        path = (*ancestors, node)
-        kids = tuple(assemble(graph.edges[j].object, j, path) for j in outgoing[node])
-        return Branch(node, edge, "", kids)
+    def assemble(start: str) -> Branch:
+        # Depth-first without recursion (a chain of bodies can be deeper than Python's stack);
+        # `path` holds the drawn nodes from the root down, each node being drawn only once.
+        path = {start}
+        stack: list[tuple[str, int | None, Iterator[int], list[Branch]]] = [
+            (start, None, iter(outgoing[start]), [])
+        ]
+        while True:
+            node, i, todo, kids = stack[-1]
+            j = next(todo, None)
+            if j is not None:
+                target = edges[j].object
+                if j in drawn_by:
+                    path.add(target)
+                    stack.append((target, j, iter(outgoing[target]), []))
+                else:
+                    ref = "cycle" if target in path else "elsewhere"
+                    kids.append(Branch(target, edges[j], ref))
+                continue
+            stack.pop()
+            path.discard(node)
+            branch = Branch(node, None if i is None else edges[i], "", tuple(kids))
+            if not stack:
+                return branch
+            stack[-1][3].append(branch)
 
-    ids = [n.id for n in graph.nodes]
-    trees = [grow(root)] if root in ids else []
-    while unplaced := [n for n in ids if n not in placed]:
-        pointed_at = {
-            e.object
-            for e in graph.edges
-            if e.subject != e.object and e.subject not in placed and e.object not in placed
-        }
-        trees.append(grow(next((n for n in unplaced if n not in pointed_at), unplaced[0])))
-    return tuple(trees)
+    trees = [grow(root)] if root in first else []
+    done = 0  # every node before ids[done] is placed
+    while True:
+        while done < len(ids) and ids[done] in placed:
+            done += 1
+        if done == len(ids):
+            return tuple(trees)
+        while free and ids[free[0]] in placed:
+            heapq.heappop(free)
+        trees.append(grow(ids[free[0]] if free else ids[done]))
 
 
 # --- the view: JSON/YAML data and the rich tree -------------------------------------------------
@@ -159,7 +216,7 @@ def _paragraphs(kb: KnowledgeBase) -> dict[str, Paragraph]:
     return {p.id: p for p in kb.statutes.paragraphs}
 
 
-def edge_json(c: Ctx, graph: Graph, edge: Edge) -> dict[str, Any]:
+def edge_json(c: Ctx, graph: Graph, edge: Edge, paragraphs: dict[str, Paragraph]) -> dict[str, Any]:
     out: dict[str, Any] = {
         "subject": edge.subject,
         "relation": edge.relation,
@@ -168,7 +225,7 @@ def edge_json(c: Ctx, graph: Graph, edge: Edge) -> dict[str, Any]:
         "text": f"{c.t(graph.node(edge.subject).name)} {c.label(edge.relation)} "
         f"{c.t(graph.node(edge.object).name)}",
     }
-    paragraph = _paragraphs(c.kb).get(edge.paragraph or "")
+    paragraph = paragraphs.get(edge.paragraph or "")
     if paragraph is not None:
         out["paragraph"] = {
             "id": paragraph.id,
@@ -193,13 +250,12 @@ def view(kb: KnowledgeBase, lang: Lang, width: int | None = None) -> View:
     """
     graph = build_graph(kb)
     trees = forest(graph)
-    style = "full"
-    if width is not None:
-        style = next(
-            (s for s in STYLES if _widest(_trees(Ctx(kb, lang), graph, trees, s)) <= width),
-            STYLES[-1],
-        )
-    c = Ctx(kb, lang)
+    for style in STYLES:  # the first that fits; the chart drawn for it is the one shown
+        c = Ctx(kb, lang)  # each try numbers the sources afresh
+        drawn = _trees(c, graph, trees, style)
+        if width is None or _widest(drawn) <= width:
+            break
+    paragraphs = _paragraphs(kb)
     data = {
         "root": ROOT if any(n.id == ROOT for n in graph.nodes) else None,
         "relations": [{"id": r, "label": c.label(r)} for r in RELATIONS],
@@ -212,9 +268,9 @@ def view(kb: KnowledgeBase, lang: Lang, width: int | None = None) -> View:
             }
             for n in graph.nodes
         ],
-        "edges": [edge_json(c, graph, e) for e in graph.edges],
+        "edges": [edge_json(c, graph, e, paragraphs) for e in graph.edges],
     }
-    blocks: list[Block] = [Heading(TITLE[lang]), *_trees(c, graph, trees, style)]
+    blocks: list[Block] = [Heading(TITLE[lang]), *drawn]
     return c.view("org", data, blocks)
 
 
@@ -239,29 +295,45 @@ def _trees(c: Ctx, graph: Graph, trees: tuple[Branch, ...], style: str) -> list[
             extras.append(c.label(edge.confidence))
         return (f" ({'; '.join(extras)})" if extras else "") + " " + c.refs(edge.sources)
 
-    def tree(b: Branch) -> Tree:
+    def label(b: Branch) -> str:
         name = c.t(graph.node(b.node).name)
         if b.edge is None:
-            label = name
-        elif style == "stacked":
-            label = f"{marks[b.ref]}{c.label(b.edge.relation)}\n{name}"
-        else:
-            label = f"{marks[b.ref]}{c.label(b.edge.relation)} {name}"
-            label += note(b.edge, name) if style == "full" else ""
-        # The label before the children: source numbers follow the reading order.
-        return Tree(label, tuple(tree(k) for k in b.children))
+            return name
+        if style == "stacked":
+            return f"{marks[b.ref]}{c.label(b.edge.relation)}\n{name}"
+        shown = f"{marks[b.ref]}{c.label(b.edge.relation)} {name}"
+        return shown + (note(b.edge, name) if style == "full" else "")
 
-    return [tree(t) for t in trees]
+    return [_tree(t, label) for t in trees]
+
+
+def _tree(top: Branch, label: typing.Callable[[Branch], str]) -> Tree:
+    """The branch as a document tree, without recursion; each label is made before its
+    children's, so source numbers follow the reading order."""
+    stack: list[tuple[str, Iterator[Branch], list[Tree]]] = [(label(top), iter(top.children), [])]
+    while True:
+        text, todo, kids = stack[-1]
+        child = next(todo, None)
+        if child is not None:
+            stack.append((label(child), iter(child.children), []))
+            continue
+        stack.pop()
+        done = Tree(text, tuple(kids))
+        if not stack:
+            return done
+        stack[-1][2].append(done)
 
 
 def _widest(trees: list[Tree]) -> int:
     """The widest line of the trees as drawn with INDENT columns per level."""
-
-    def walk(t: Tree, depth: int) -> int:
+    widest = 0
+    stack = [(t, 0) for t in trees]
+    while stack:
+        t, depth = stack.pop()
         own = max(_cells(line) for line in t.label.split("\n"))
-        return max([INDENT * depth + own, *(walk(k, depth + 1) for k in t.children)])
-
-    return max((walk(t, 0) for t in trees), default=0)
+        widest = max(widest, INDENT * depth + own)
+        stack.extend((k, depth + 1) for k in t.children)
+    return widest
 
 
 # --- plain, Mermaid, DOT ------------------------------------------------------------------------

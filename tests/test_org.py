@@ -250,9 +250,13 @@ def test_names_with_markup_quotes_and_controls_stay_inert(tmp_path: Path) -> Non
 
 
 def test_ascii_keys_avoid_keywords_and_collisions() -> None:
-    taken: set[str] = set()
-    keys = [org.ascii_key(i, taken) for i in ("end", "Ærø by", "aeroe-by", "1st", "", "Graph")]
-    assert keys == ["n_end", "aeroe_by", "aeroe_by_2", "n_1st", "n_node", "n_graph"]
+    given = org.Keys()
+    ids = ("end", "Ærø by", "aeroe-by", "1st", "", "Graph", "aeroe_by_3", "aeroe.by", "aeroe by")
+    keys = [given.key(i) for i in ids]
+    assert keys == [
+        *("n_end", "aeroe_by", "aeroe_by_2", "n_1st", "n_node", "n_graph"),
+        *("aeroe_by_3", "aeroe_by_4", "aeroe_by_5"),  # a key taken as an id is skipped
+    ]
     assert all(re.fullmatch(r"[a-z_][a-z0-9_]*", k) for k in keys)
 
 
