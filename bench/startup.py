@@ -3,6 +3,7 @@
     python bench/startup.py            # the full run (a little over a minute on 2 cores)
     python bench/startup.py --quick    # a few runs per side, to try things out
     python bench/startup.py --json     # machine-readable results
+    python bench/startup.py --only 80k # one case (names as in the report)
 
 Each case runs as a whole process, alternating with its baseline (A B A B ...), so both sides see
 the same machine state; the figures are medians. Peak memory is each child's own ru_maxrss from
@@ -12,6 +13,10 @@ Children get a clean environment: only PATH, HOME, LANG/LC_ALL=C.UTF-8 and COLUM
 XDG_CACHE_HOME pointing at a fresh temporary directory per case that persists across that case's
 runs, so kl's cache of validated --data knowledge bases is warm after the first (untimed) run.
 No PYTHON* or KL_* variable is passed, so bytecode caching is on, as it is for users.
+
+The "big" cases draw a chart of 30,000 bodies and a table of 80,000 sources (about as much as
+the loader's limits let a --data file hold); each has a target in seconds, against the loading
+of the same file alone, and runs at most BIG_RUNS times a side.
 """
 
 from __future__ import annotations
@@ -33,6 +38,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 QUERY = "bestyrelse"
 SCALE_SIZES = (1_000, 10_000)
+BIG_BODIES = 30_000  # kl org (gen_kb.py --kind bodies)
+BIG_SOURCES = 80_000  # kl sources -f rich (gen_kb.py --kind sources)
+BIG_RUNS = 3  # a big case takes seconds a run
 DEFAULT_RUNS = 30
 QUICK_RUNS = 5
 
@@ -72,6 +80,8 @@ class Pair:
     group: str = "startup"
     note: str = ""
     error: str = ""
+    time_limit_ms: float | None = None  # a target for the case's own time, not a ratio
+    runs: int | None = None  # at most this many runs a side
 
     @property
     def time_ratio(self) -> float:
@@ -190,6 +200,8 @@ def measure(pair: Pair, runs: int, progress: bool) -> int:
             pair.error = pair.error or check_run(side, env)
         if pair.error:
             return 0
+        if pair.runs is not None:
+            runs = min(runs, pair.runs)
         samples, error, hwm = run_alternating(
             [pair.case.argv, pair.base.argv], env, runs, pair.name if progress else ""
         )
@@ -215,18 +227,37 @@ def has_search(kl: list[str]) -> bool:
     return proc.returncode == 0
 
 
-def generate_kbs(kbs: dict[int, Path]) -> None:
+@dataclass
+class GeneratedKB:
+    """A knowledge base bench/gen_kb.py writes: `entries` of `kind` added to the bundled one."""
+
+    entries: int
+    kind: str
+    path: Path
+
+
+def generate_kbs(kbs: list[GeneratedKB]) -> None:
     """Write the generated knowledge bases, each in a separate process so that this process
     stays small (see the note on peak memory)."""
-    for size, path in kbs.items():
+    for kb in kbs:
         subprocess.run(
-            [sys.executable, str(HERE / "gen_kb.py"), str(size), "-o", str(path)],
+            [sys.executable, str(HERE / "gen_kb.py"), str(kb.entries), "--kind", kb.kind]
+            + ["-o", str(kb.path)],
             check=True,
             stderr=subprocess.DEVNULL,
         )
 
 
-def build_pairs(kl: list[str], search: bool, kbs: dict[int, Path]) -> tuple[list[Pair], list[str]]:
+def generated(workdir: Path) -> list[GeneratedKB]:
+    kbs = [GeneratedKB(n, "mixed", workdir / f"kb{n}.yaml") for n in SCALE_SIZES]
+    kbs.append(GeneratedKB(BIG_BODIES, "bodies", workdir / f"bodies{BIG_BODIES // 1000}k.yaml"))
+    kbs.append(GeneratedKB(BIG_SOURCES, "sources", workdir / f"sources{BIG_SOURCES // 1000}k.yaml"))
+    return kbs
+
+
+def build_pairs(
+    kl: list[str], search: bool, kbs: list[GeneratedKB]
+) -> tuple[list[Pair], list[str]]:
     py = sys.executable
     notes: list[str] = []
 
@@ -259,7 +290,8 @@ def build_pairs(kl: list[str], search: bool, kbs: dict[int, Path]) -> tuple[list
         notes.append(f"`kl search` does not exist yet: the search cases ({QUERY!r}) are skipped.")
     pairs.append(Pair("help", case("--help"), typer_base(), None, 1.3))
     targets = {1_000: 1.3, 10_000: 2.0}
-    for size, path in kbs.items():
+    mixed = {kb.entries: kb.path for kb in kbs if kb.kind == "mixed"}
+    for size, path in mixed.items():
         if search:
             pairs.append(
                 Pair(
@@ -271,7 +303,7 @@ def build_pairs(kl: list[str], search: bool, kbs: dict[int, Path]) -> tuple[list
                     group="scale",
                 )
             )
-    for size, path in kbs.items():
+    for size, path in mixed.items():
         pairs.append(
             Pair(
                 f"load {size // 1000}k",
@@ -282,6 +314,28 @@ def build_pairs(kl: list[str], search: bool, kbs: dict[int, Path]) -> tuple[list
                 group="load",
             )
         )
+    # (kind, name, arguments, target in ms): once 40 s and more (org, quadratic) and 34 s
+    # (sources, Rich's table); "a few seconds" is the issue's aim.
+    big = (
+        ("bodies", "org rich", ("org", "-f", "rich"), 6000.0),
+        ("bodies", "org json", ("org", "--json"), 4000.0),
+        ("sources", "sources rich", ("sources", "-f", "rich"), 4000.0),
+    )
+    for kb in kbs:
+        for kind, name, args, limit in big:
+            if kb.kind == kind:
+                pairs.append(
+                    Pair(
+                        f"{name} {kb.entries // 1000}k",
+                        case(*args, "--data", str(kb.path)),
+                        case("--version", "--data", str(kb.path)),
+                        None,
+                        None,
+                        group="big",
+                        time_limit_ms=limit,
+                        runs=BIG_RUNS,
+                    )
+                )
     return pairs, notes
 
 
@@ -298,6 +352,8 @@ def report_text(pairs: list[Pair], header: list[str], notes: list[str], floor_mi
         "scale": "Scale: search on a generated knowledge base against search on the bundled one",
         "load": "Load only (no target): kl --version with a generated knowledge base against"
         " the bundled one",
+        "big": f"Big knowledge bases (at most {BIG_RUNS} runs a side): the command against"
+        " loading the same file alone;\nthe target is the command's own time",
     }
     group = ""
     met = total = 0
@@ -319,6 +375,16 @@ def report_text(pairs: list[Pair], header: list[str], notes: list[str], floor_mi
             f"    memory {p.case.rss_mib:7.1f} MiB vs {p.base.rss_mib:7.1f} MiB  "
             f"ratio {p.mem_ratio:5.2f}  {verdict(p.mem_ratio, p.mem_target)}".rstrip()
         )
+        if p.time_limit_ms is not None:
+            ok = p.case.time_ms <= p.time_limit_ms
+            lines.append(
+                f"    time   {p.case.time_ms:7.1f} ms  target <= {p.time_limit_ms:.0f} ms  "
+                + ("met" if ok else "MISSED")
+            )
+            total += 1
+            met += ok
+            if not ok:
+                missed.append(f"{p.name} time ({p.case.time_ms:.0f} > {p.time_limit_ms:.0f} ms)")
         if p.note:
             lines.append(f"    {p.note}")
         lines.append("")
@@ -373,6 +439,7 @@ def report_json(pairs: list[Pair], info: dict[str, object], notes: list[str]) ->
             "baseline": side(p.base),
             "time_target": p.time_target,
             "memory_target": p.mem_target,
+            "time_limit_ms": p.time_limit_ms,
         }
         if p.error:
             c["error"] = p.error
@@ -382,6 +449,9 @@ def report_json(pairs: list[Pair], info: dict[str, object], notes: list[str]) ->
                 "memory_ratio": round(p.mem_ratio, 3),
                 "time_met": None if p.time_target is None else p.time_ratio <= p.time_target,
                 "memory_met": None if p.mem_target is None else p.mem_ratio <= p.mem_target,
+                "time_limit_met": None
+                if p.time_limit_ms is None
+                else p.case.time_ms <= p.time_limit_ms,
             }
         cases.append(c)
     return json.dumps({**info, "notes": notes, "cases": cases}, indent=2) + "\n"
@@ -430,11 +500,11 @@ def main(argv: list[str] | None = None) -> int:
     search = has_search(kl)
     workdir = Path(tempfile.mkdtemp(prefix="kl-bench-"))
     try:
-        kbs = {} if args.no_scale else {n: workdir / f"kb{n}.yaml" for n in SCALE_SIZES}
+        kbs = [] if args.no_scale else generated(workdir)
         pairs, notes = build_pairs(kl, search, kbs)
         if args.only:
             pairs = [p for p in pairs if args.only in p.name]
-        used = {n: path for n, path in kbs.items() if any(str(path) in p.case.argv for p in pairs)}
+        used = [kb for kb in kbs if any(str(kb.path) in p.case.argv for p in pairs)]
         generate_kbs(used)
         floor_kib = max((measure(p, runs, progress=sys.stderr.isatty()) for p in pairs), default=0)
     finally:
@@ -472,10 +542,17 @@ def main(argv: list[str] | None = None) -> int:
         "across its runs, so kl's cache of validated --data files is warm after a first, untimed",
         "run; the bundled knowledge base is compiled JSON and uses no cache.",
     ]
-    if used:
+    if any(kb.kind == "mixed" for kb in used):
         header += [
             "kb1000.yaml and kb10000.yaml: data/kl.yaml plus 1,000 and 10,000 synthetic entries",
             f"from bench/gen_kb.py, none containing {QUERY!r}.",
+        ]
+    if any(kb.kind != "mixed" for kb in used):
+        header += [
+            f"bodies{BIG_BODIES // 1000}k.yaml: data/kl.yaml plus {BIG_BODIES:,} bodies, one in"
+            " three in the chart (gen_kb.py --kind",
+            f"bodies); sources{BIG_SOURCES // 1000}k.yaml: plus {BIG_SOURCES:,} sources"
+            " (--kind sources).",
         ]
     if args.json:
         info: dict[str, object] = {
