@@ -366,12 +366,50 @@ def _hit(hit: HitRow, width: int) -> RenderableType:
 
 def _tree(tree: Tree) -> RenderableType:
     root = RichTree(_t(tree.label, "bold"), guide_style="dim")
+    levels: list[list[RichTree]] = []  # the nodes at each depth
     # Without recursion: a chain of bodies can be deeper than Python's stack.
-    stack = [(root, tree.children)]
+    stack = [(root, tree.children, 0)]
     while stack:
-        node, children = stack.pop()
-        stack.extend((node.add(_t(child.label)), child.children) for child in children)
-    return Padding(root, (0, 0, 1, 0), expand=False)
+        node, children, depth = stack.pop()
+        if len(levels) == depth:
+            levels.append([])
+        levels[depth].append(node)
+        stack.extend((node.add(_t(c.label)), c.children, depth + 1) for c in children)
+    return Padding(_Shallow(root, levels), (0, 0, 1, 0), expand=False)
+
+
+GUIDE = 4  # columns each level of a Rich tree indents (every guide, ASCII too)
+
+
+class _Shallow:
+    """A Rich tree, drawn without the levels too deep for the width to show anything.
+
+    Rich gives a node the width left after its guides, and draws nothing of one that gets
+    none, nor of its subtree; but it still walks them, at a cost that grows with the depth:
+    a chain of 8,000 bodies took 8 s for 75 lines. The levels that get no width are folded
+    away while Rich draws (measured in full, as Rich measures); the output is the same.
+    """
+
+    def __init__(self, tree: RichTree, levels: list[list[RichTree]]):
+        self.tree = tree
+        self.levels = levels
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement.get(console, options, self.tree)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        # A node at depth d has max_width - GUIDE * d columns: the children of `last` get none.
+        last = -(-options.max_width // GUIDE) - 1
+        folded = (
+            [n for n in self.levels[last] if n.expanded] if 0 <= last < len(self.levels) else []
+        )
+        for node in folded:
+            node.expanded = False
+        try:
+            yield from console.render(self.tree, options)
+        finally:
+            for node in folded:
+                node.expanded = True
 
 
 def make_console(file: TextIO, width: int, color: bool) -> Console:
@@ -379,6 +417,7 @@ def make_console(file: TextIO, width: int, color: bool) -> Console:
     return Console(
         file=file,
         width=width,
+        height=25,  # unused by kl's output; given, so Rich never int()s COLUMNS or LINES ('²')
         color_system="standard" if color else None,
         force_terminal=color,
         no_color=not color,

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from kl_cli import formats, org, render, views
-from kl_cli.doc import Fields, Heading, Table
+from kl_cli.doc import Fields, Heading, Table, Tree
 from kl_cli.kb import load_bundled
 from kl_cli.models import Body, Edge, Fact, KnowledgeBase, Source, Text
 from kl_cli.render import to_rich
@@ -124,13 +124,18 @@ def test_org_keys_of_ids_that_fold_alike_are_linear() -> None:
     assert ratio(keys, 400) < LINEAR
 
 
-def test_a_chain_deeper_than_the_stack_is_drawn() -> None:
-    depth = 3 * sys.getrecursionlimit()
+def chain_kb(depth: int) -> KnowledgeBase:
+    """The bundled KB plus a chain of `depth` bodies under the bestyrelse, the last advising it."""
     bodies = (*KB.bodies, *(body(f"d{i}", f"Led {i}") for i in range(depth)))
     chain = [Edge("bestyrelse", "sets_up", "d0", ("seed",))]
     chain += [Edge(f"d{i}", "sets_up", f"d{i + 1}", ("seed",)) for i in range(depth - 1)]
     chain.append(Edge(f"d{depth - 1}", "advises", "bestyrelse", ("seed",)))
-    kb = with_fields(KB, bodies=bodies, relations=(*KB.relations, *chain))
+    return with_fields(KB, bodies=bodies, relations=(*KB.relations, *chain))
+
+
+def test_a_chain_deeper_than_the_stack_is_drawn() -> None:
+    depth = 3 * sys.getrecursionlimit()
+    kb = chain_kb(depth)
     trees = org.forest(org.build_graph(kb))
     branch = next(b for b in trees[0].children if b.node == "bestyrelse")
     branch = next(b for b in branch.children if b.node == "d0")
@@ -143,6 +148,51 @@ def test_a_chain_deeper_than_the_stack_is_drawn() -> None:
     assert len(view.data["edges"]) == len(KB.relations) + depth + 1
     drawn = to_rich(view.doc, 80, color=False)  # too deep for 80 columns: Rich cuts it off
     assert drawn.index("Executive Committee") < drawn.index("LED 0") < drawn.index("LED 1")
+
+
+def deep_chart(n: int) -> Callable[[], object]:
+    doc = org.view(chain_kb(n), "en", 80).doc
+    return lambda: to_rich(doc, 80, color=False)
+
+
+def test_drawing_a_deep_chain_is_linear_in_its_depth(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert ratio(deep_chart, 300) < LINEAR
+    # Rich itself walks every level, each at a cost that grows with its depth.
+    monkeypatch.setattr(render._Shallow, "__rich_console__", full_tree)
+    assert ratio(deep_chart, 300) > 3
+
+
+def full_tree(self: Any, console: Any, options: Any) -> Any:
+    """render._Shallow drawn by Rich in full, levels the width cannot show included."""
+    return console.render(self.tree, options)
+
+
+def random_doc_tree(rng: random.Random, size: int) -> Tree:
+    labels = ["a", "sets up Udvalg", "elects\nFormand", "↩ advises Bestyrelse (§ 6) [1, 2]"]
+    labels += ["名前 wide", "x" * 30, "two words " * 5]
+
+    def grow(depth: int, budget: int) -> tuple[Tree, int]:
+        kids: list[Tree] = []
+        budget -= 1
+        while budget > 0 and rng.random() < (0.9 if depth < 12 else 0.6):
+            kid, budget = grow(depth + 1, budget)
+            kids.append(kid)
+        return Tree(rng.choice(labels), tuple(kids)), budget
+
+    return grow(0, size)[0]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_deep_trees_draw_exactly_as_rich_draws_them(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = random.Random(seed)
+    doc = (Heading("Chart"), random_doc_tree(rng, 120), random_doc_tree(rng, 40))
+    widths = (1, 3, 4, 5, 8, 20, 21, 22, 23, 40, 59, 80, 81)
+    shallow = {(w, c): to_rich(doc, w, c) for w in widths for c in (False, True)}
+    monkeypatch.setattr(render._Shallow, "__rich_console__", full_tree)
+    for (width, color), text in shallow.items():
+        assert text == to_rich(doc, width, color), (width, color)
 
 
 # --- big tables (kl sources -f rich) ------------------------------------------------------------
