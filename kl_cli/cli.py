@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -14,7 +14,6 @@ from kl_cli.commands.common import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_OUTPUT,
-    ClosedStdout,
     Fmt,
     Opts,
     UsageError,
@@ -24,7 +23,9 @@ from kl_cli.commands.common import (
     load,
     output_error,
     say_error,
+    short_usage_errors,
     silence_stdout,
+    usable_streams,
     write_out,
 )
 from kl_cli.commands.completion import KlGroup
@@ -49,9 +50,22 @@ Environment:
   XDG_CACHE_HOME where validated user knowledge bases are cached (kl/); KL_NO_CACHE=1 turns it off
 """
 
+
+class RootGroup(KlGroup):
+    """The root group: a usage error it shows is inert and bounded, as kl's own errors are."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        with short_usage_errors():  # the root's own options
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: Any) -> Any:
+        with short_usage_errors():  # the command's name, its arguments and options, its body
+            return super().invoke(ctx)
+
+
 app = typer.Typer(
     name="kl",
-    cls=KlGroup,
+    cls=RootGroup,
     add_completion=False,  # KlGroup has its own: --show-completion takes the shell's name
     help="kl: an offline reference to KL (Kommunernes Landsforening, Local Government Denmark): "
     "its values, leadership behaviours, political bodies and statutes, in Danish or English."
@@ -129,8 +143,7 @@ def main() -> None:
 
 def _run() -> int:
     """Typer's handling plus kl's exit-code contract; returns the exit code."""
-    if sys.stdout is None:  # started with stdout closed (`>&-`): any output must fail, as 74
-        sys.stdout = ClosedStdout()
+    usable_streams()  # a closed stdout fails as 74, a closed stderr is /dev/null, idna is ASCII
     stdout = sys.stdout
     try:
         app(prog_name="kl")

@@ -259,13 +259,26 @@ def find_body(kb: KnowledgeBase, query: str) -> Body:
 
 
 _STK = re.compile(r"\s*(?:stk\.?|,)\s*", re.IGNORECASE)
+# A paragraph number is at most this many ASCII digits: no statutes have more paragraphs, and
+# int() refuses strings of over 4,300 digits.
+MAX_PARAGRAPH_DIGITS = 6
 
 
 def paragraph_id(query: str) -> str:
-    """'§ 4' -> '4', '§ 6 stk. 2' -> '6.2', '§§ 12–13' -> '12-13'; other text unchanged."""
+    """'§ 4' -> '4', '§ 6 stk. 2' -> '6.2', '§§ 12–13' -> '12-13'; other text unchanged.
+
+    Only 0-9 are digits here: '²', '①' or '٤' are left for the name lookup.
+    """
     q = query.strip().replace("§", "").replace("–", "-").strip()
     q = _STK.sub(".", q)
-    return re.sub(r"\s+", "", q).lower() if re.fullmatch(r"[\d\s.\-]+", q) else query
+    return re.sub(r"\s+", "", q).lower() if re.fullmatch(r"[0-9\s.\-]+", q) else query
+
+
+def _paragraph_number(text: str) -> int | None:
+    """`text` as a paragraph number: ASCII digits only (not '²': isdigit() says yes), bounded."""
+    if text.isascii() and text.isdigit() and len(text) <= MAX_PARAGRAPH_DIGITS:
+        return int(text)
+    return None
 
 
 def find_paragraph(kb: KnowledgeBase, query: str) -> Paragraph:
@@ -273,10 +286,12 @@ def find_paragraph(kb: KnowledgeBase, query: str) -> Paragraph:
     for p in kb.statutes.paragraphs:
         if p.id == pid:
             return p
-    if pid.isdigit():
+    number = _paragraph_number(pid)
+    if number is not None:  # within a range such as 12-13
         for p in kb.statutes.paragraphs:
             low, _, high = p.id.partition("-")
-            if high and low.isdigit() and high.isdigit() and int(low) <= int(pid) <= int(high):
+            first, last = _paragraph_number(low), _paragraph_number(high)
+            if first is not None and last is not None and first <= number <= last:
                 return p
     return resolve(
         query, ((p, paragraph_names(p)) for p in kb.statutes.paragraphs), "statute paragraph"

@@ -235,6 +235,17 @@ def terms_of(args: Sequence[str]) -> list[str]:
     return [" ".join(a.split()) for a in args]
 
 
+def unsearchable(args: Sequence[str]) -> str | None:
+    """The first term that folds to nothing but spaces (combining accents alone, say), or None.
+
+    Such a term occurs in every text: a search for it would find the whole knowledge base.
+    """
+    for term in terms_of(args):
+        if not any(q.strip() for q in foldings(term)):
+            return term
+    return None
+
+
 class _Folded:
     """One matching text, with its folding offset maps made only when a span is needed."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import errno
 import functools
@@ -9,7 +10,7 @@ import inspect
 import io
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Annotated, Any, NoReturn
 
 import typer
@@ -88,6 +89,33 @@ class UsageError(Exception):
     """A usage problem found after parsing (exit 2)."""
 
 
+# A count given on the command line has at most this many digits: more is a slip of the finger,
+# and int() refuses strings of over 4,300 digits.
+MAX_DIGITS = 9
+
+
+def whole_number(low: int) -> Callable[[Any], int]:
+    """A Typer `parser` for a count of at least `low`: the digits 0-9 only, at most MAX_DIGITS.
+
+    int() would take ' 5', '5_000' or '٣' (an Arabic-Indic three), and isdigit() says yes to '²'.
+    """
+
+    def parse(value: Any) -> int:
+        if isinstance(value, int):  # a default, already a number
+            return value
+        text = str(value).strip(" ")
+        if not (text.isascii() and text.isdigit()):
+            raise typer.BadParameter(f"{value!r} is not a whole number (use the digits 0-9)")
+        if len(text.lstrip("0")) > MAX_DIGITS:
+            raise typer.BadParameter(f"{value!r} has more than {MAX_DIGITS} digits")
+        number = int(text)
+        if number < low:
+            raise typer.BadParameter(f"{number} is less than {low}")
+        return number
+
+    return parse
+
+
 class Failure(Exception):
     """An error the user can cause: one line on stderr and an exit code."""
 
@@ -142,8 +170,10 @@ def stdout_is_tty() -> bool:
 
 def terminal_width() -> int:
     """COLUMNS if it is a positive number, else the terminal's width, else 80; never below 20."""
-    raw = os.environ.get("COLUMNS", "")
-    width = int(raw) if raw.strip().isdigit() and int(raw) > 0 else 0
+    raw = os.environ.get("COLUMNS", "").strip()
+    # 0-9 only ('²' is a digit to isdigit() and not to int()), and few of them (int() refuses
+    # over 4,300 digits; no terminal is a million columns wide).
+    width = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 6 else 0
     if not width and stdout_is_tty():
         try:
             width = os.get_terminal_size(sys.stdout.fileno()).columns
@@ -198,11 +228,20 @@ def resolve(ctx: typer.Context, allowed: frozenset[Fmt] = HUMAN) -> Opts:
 # --- output --------------------------------------------------------------------------------------
 
 
+def encoded(text: str, stream: Any) -> tuple[bytes, str]:
+    """`text` in the stream's encoding, what it cannot hold as backslash escapes, and that
+    encoding; ASCII if the encoding takes no error handler (PYTHONIOENCODING=idna) or is unknown."""
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        return text.encode(encoding, "backslashreplace"), encoding
+    except (LookupError, ValueError):  # UnicodeError is a ValueError
+        return text.encode("ascii", "backslashreplace"), "ascii"
+
+
 def write_out(text: str) -> None:
     """Write to stdout once; a closed pipe ends quietly, an unwritable stdout is exit 74."""
     stream = sys.stdout  # never None: main() puts a ClosedStdout in its place
-    encoding = getattr(stream, "encoding", None) or "utf-8"
-    data = text.encode(encoding, errors="backslashreplace")
+    data, encoding = encoded(text, stream)
     try:
         buffer = getattr(stream, "buffer", None)
         if buffer is not None:
@@ -240,6 +279,33 @@ class ClosedStdout(io.TextIOBase):
         raise OSError(errno.EBADF, "standard output is closed")
 
 
+def usable_streams() -> None:
+    """Make stdout and stderr safe for whatever kl or Typer later writes to them.
+
+    stdout closed (`kl ... >&-`): a ClosedStdout, so output fails as exit 74. stderr closed
+    (`2>&-`): /dev/null on fd 2, as Click would otherwise write its usage errors to stdout
+    (and a file kl opens would get fd 2). An encoding that takes no error handler
+    (PYTHONIOENCODING=idna): ASCII with backslash escapes.
+    """
+    if sys.stdout is None:
+        sys.stdout = ClosedStdout()
+    if sys.stderr is None:
+        try:
+            fd = os.open(os.devnull, os.O_WRONLY)
+            if fd != 2:
+                os.dup2(fd, 2)
+                os.close(fd)
+            sys.stderr = open(2, "w", encoding="utf-8", errors="backslashreplace", closefd=False)
+        except OSError:
+            sys.stderr = io.StringIO()
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            try:
+                "".encode(stream.encoding, "backslashreplace")
+            except (LookupError, ValueError):
+                stream.reconfigure(encoding="ascii", errors="backslashreplace")
+
+
 def silence_stdout() -> None:
     """Point fd 1 at /dev/null so the interpreter's final flush cannot fail again."""
     try:
@@ -250,17 +316,53 @@ def silence_stdout() -> None:
         pass
 
 
+# An error message longer than this loses its middle: it may echo an argument of any length.
+MAX_MESSAGE = 1000
+
+
+def shorten(message: str) -> str:
+    """`message`, or its start and end around how much was cut if it is over MAX_MESSAGE."""
+    if len(message) <= MAX_MESSAGE:
+        return message
+    keep = MAX_MESSAGE // 2
+    return f"{message[:keep]}…({len(message) - 2 * keep} characters cut)…{message[-keep:]}"
+
+
 def say_error(message: str) -> None:
-    """One inert `kl: error: ...` line on stderr; never raises (stderr may be gone too)."""
+    """One inert, bounded `kl: error: ...` line on stderr; never raises (stderr may be gone)."""
     from kl_cli.formats import inert
 
-    line = f"kl: error: {inert(message, single_line=True)}\n"
+    line = f"kl: error: {shorten(inert(message, single_line=True))}\n"
     try:
-        encoding = getattr(sys.stderr, "encoding", None) or "utf-8"
-        sys.stderr.write(line.encode(encoding, "backslashreplace").decode(encoding))
-        sys.stderr.flush()
-    except (OSError, ValueError, AttributeError, LookupError):
+        stream = sys.stderr
+        data, encoding = encoded(line, stream)
+        buffer = getattr(stream, "buffer", None)
+        if buffer is not None:
+            stream.flush()
+            buffer.write(data)
+            buffer.flush()
+        else:
+            stream.write(data.decode(encoding))
+            stream.flush()
+    except (OSError, ValueError, AttributeError):
         pass
+
+
+@contextlib.contextmanager
+def short_usage_errors() -> Iterator[None]:
+    """Typer's own usage errors (an unknown command, an invalid value) shown as kl's are: inert,
+    bounded, and in escapes what stderr's encoding cannot hold (Click would write UTF-8 to an
+    ASCII stderr). They echo what was typed, which may be 120 KB or hold escape sequences."""
+    from kl_cli.formats import inert
+
+    try:
+        yield
+    except typer.TyperException as e:
+        message = getattr(e, "message", None)
+        if isinstance(message, str):
+            data, encoding = encoded(shorten(inert(message, single_line=True)), sys.stderr)
+            e.message = data.decode(encoding)
+        raise
 
 
 def internal_error(e: BaseException) -> str:

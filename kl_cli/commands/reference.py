@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from kl_cli.commands.common import Opts, UsageError, emit, kl_command, load
+from kl_cli.commands.common import Opts, UsageError, emit, kl_command, load, whole_number
 from kl_cli.commands.completion import autocomplete, paragraph_items
 from kl_cli.present.views import bodies as body_views
 from kl_cli.present.views import overview as overview_views
@@ -221,13 +221,19 @@ def statutes_amendment(
     delegates: Annotated[
         int | None,
         typer.Option(
-            "--delegates", metavar="N", min=1, help="Voting delegates: show the votes needed."
+            "--delegates",
+            metavar="N",
+            parser=whole_number(1),
+            help="Voting delegates (1 or more): show the votes needed.",
         ),
     ] = None,
     votes_for: Annotated[
         int | None,
         typer.Option(
-            "--votes-for", metavar="M", min=0, help="Votes for: say whether it is adopted."
+            "--votes-for",
+            metavar="M",
+            parser=whole_number(0),
+            help="Votes for (0 or more): say whether it is adopted.",
         ),
     ] = None,
 ) -> None:
@@ -265,8 +271,8 @@ def statutes_delegates(
         typer.Option(
             "--council-seats",
             metavar="S",
-            min=1,
-            help="Members of the municipal council (the cap).",
+            parser=whole_number(1),
+            help="Members of the municipal council (the cap; 1 or more).",
         ),
     ] = None,
 ) -> None:
@@ -296,7 +302,10 @@ def parse_population(text: str) -> int:
             "--population must be a whole number such as 40500, 40.500, '40 500' or 40_500;"
             f" got {text!r}"
         )
-    value = int(re.sub(r"[. _]", "", text.strip()))
-    if value < 1 or value > 100_000_000:
-        raise UsageError(f"--population must be between 1 and 100000000; got {value}")
+    digits = re.sub(r"[. _]", "", text.strip())
+    # Bounded before int(), which refuses over 4,300 digits (and takes time on fewer).
+    value = int(digits) if len(digits.lstrip("0")) <= 18 else None
+    if value is None or value < 1 or value > 100_000_000:
+        got = value if value is not None else f"a number of {len(digits.lstrip('0'))} digits"
+        raise UsageError(f"--population must be between 1 and 100000000; got {got}")
     return value

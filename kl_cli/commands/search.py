@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from kl_cli.commands.common import Opts, UsageError, emit, kl_command
+from kl_cli.commands.common import Opts, UsageError, emit, kl_command, whole_number
 
 TextArg = Annotated[
     list[str],
@@ -18,7 +18,13 @@ TextArg = Annotated[
 ]
 LimitOpt = Annotated[
     int,
-    typer.Option("--limit", "-n", metavar="N", min=1, help="Show at most N hits."),
+    typer.Option(
+        "--limit",
+        "-n",
+        metavar="N",
+        parser=whole_number(1),
+        help="Show at most N hits (1 or more).",
+    ),
 ]
 
 
@@ -47,6 +53,11 @@ def register(app: typer.Typer) -> None:
 
         if not all(word.split() for word in text):
             raise UsageError("search text must not be empty")
+        from kl_cli.search import unsearchable
+
+        blank = unsearchable(text)
+        if blank is not None:  # it would match every text
+            raise UsageError(f"search text {blank!r} has no letter, digit or sign to search for")
         from kl_cli.kb import load_search_index
 
         index, _ = load_search_index(opts.data)
