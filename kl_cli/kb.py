@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 KB_YAML = "kl.yaml"
 KB_COMPILED = "kl.json"
+KB_INDEX = "kl.search.json"  # the bundled search index, compiled like kl.json
 # How many schema problems are collected before kl stops looking: `kl validate` lists this
 # many, and a --data file shows the first (and how many more, up to this bound).
 MAX_PROBLEMS = 100
@@ -146,8 +147,9 @@ def load_search_index(data: str | None) -> tuple[SearchIndex, str | None]:
     """
     from kl_cli.search import build_index, index_from_json, index_to_json
 
-    if data is None:
-        return build_index(load_bundled()), None
+    if data is None:  # precompiled beside data/kl.json (a test checks that it is fresh)
+        with open(data_dir() / KB_INDEX, encoding="utf-8") as f:
+            return index_from_json(f.read()), None
     from kl_cli.yamlsafe import read_bytes
 
     # Read once: the index is cached under the hash of the very bytes it is built from, even
@@ -184,6 +186,14 @@ def compile_yaml(path: Path) -> str:
     from kl_cli.yamlsafe import read_bytes
 
     return dumps(_build(read_bytes(str(path), str(path)), str(path)))
+
+
+def compile_index(path: Path) -> str:
+    """The bundled search index (data/kl.search.json) of a knowledge-base YAML file."""
+    from kl_cli.search import build_index, index_to_json
+    from kl_cli.yamlsafe import read_bytes
+
+    return index_to_json(build_index(_build(read_bytes(str(path), str(path)), str(path))))
 
 
 # --- lookups ---------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kl_cli.kb import InvalidKB, compile_yaml, data_dir, load_bundled, load_file
+from kl_cli.kb import InvalidKB, compile_index, compile_yaml, data_dir, load_bundled, load_file
 from kl_cli.models import KnowledgeBase
 from kl_cli.schema import build_kb
 from kl_cli.yamlsafe import decode, parse
@@ -18,6 +18,7 @@ from tests.test_seed_fidelity import BODY_IDS
 
 YAML = ROOT / "data" / "kl.yaml"
 COMPILED = ROOT / "data" / "kl.json"
+INDEX = ROOT / "data" / "kl.search.json"
 
 
 def test_bundled_yaml_validates_against_the_models() -> None:
@@ -32,6 +33,14 @@ def test_compiled_json_is_fresh() -> None:
     #   python -c "from pathlib import Path; from kl_cli.kb import compile_yaml; \
     #     Path('data/kl.json').write_text(compile_yaml(Path('data/kl.yaml')), encoding='utf-8')"
     assert COMPILED.read_text(encoding="utf-8") == compile_yaml(YAML), "data/kl.json is stale"
+
+
+def test_compiled_search_index_is_fresh() -> None:
+    # data/kl.search.json is the bundled search index; regenerate it with:
+    #   python -c "from pathlib import Path; from kl_cli.kb import compile_index; \
+    #     Path('data/kl.search.json').write_text(compile_index(Path('data/kl.yaml')), \
+    #     encoding='utf-8')"
+    assert INDEX.read_text(encoding="utf-8") == compile_index(YAML), "kl.search.json is stale"
 
 
 def test_bundled_loads_from_compiled_form_equal_to_yaml() -> None:
