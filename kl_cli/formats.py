@@ -62,10 +62,21 @@ def _text_escape(m: re.Match[str]) -> str:
     return f"\\u{o:04x}" if o < 0x10000 else f"\\U{o:08x}"
 
 
+def _printable(text: str) -> bool:
+    """Whether `text` holds no dangerous character: the fast path, as most text does.
+
+    Every dangerous character is non-printable but four of the fillers (letters, Lo).
+    """
+    return text.isprintable() and (
+        text.isascii()
+        or not ("\u3164" in text or "\u115f" in text or "\u1160" in text or "\uffa0" in text)
+    )
+
+
 def inert(text: str, *, single_line: bool = False) -> str:
     """The one sanitiser: control, format, private-use, unassigned and blank-letter characters
     (see `dangerous`) become visible escapes: \\x1b, \\u200f, \\U000e0041."""
-    # The fast path: every dangerous character is non-printable but four fillers (letters, Lo).
+    # _printable(text), inlined: inert() runs for every cell of every table
     if text.isprintable() and (
         text.isascii()
         or not ("\u3164" in text or "\u115f" in text or "\u1160" in text or "\uffa0" in text)
@@ -98,6 +109,8 @@ def to_json(data: Any, *, ascii_only: bool) -> str:
     import json
 
     text = json.dumps(data, ensure_ascii=ascii_only, indent=2)
+    if _printable(text.replace("\n", "")):  # usually: then the pattern is never compiled
+        return text + "\n"
     # Outside strings JSON is printable ASCII (and newlines): only string content is escaped.
     return _candidates(False).sub(_json_escape, text) + "\n"
 
@@ -126,6 +139,8 @@ def to_yaml(data: Any, *, ascii_only: bool = False) -> str:
         width=1 << 30,
         indent=2,
     )
+    if _printable(text.replace("\n", "")):
+        return text
     # Only double-quoted scalars can hold these characters, and there \uXXXX is an escape.
     return _candidates(False).sub(_yaml_escape, text)
 

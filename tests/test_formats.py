@@ -110,3 +110,12 @@ def test_no_character_of_the_printable_ranges_is_dangerous() -> None:
     pattern = _candidates(True)
     wrong = [hex(c) for c in range(0x110000) if not pattern.match(chr(c)) and expected(chr(c))]
     assert wrong == []
+
+
+def test_documents_whose_only_danger_is_printable_are_escaped() -> None:
+    # A Hangul filler is a letter to isprintable(): the documents' fast path must still see it.
+    data = {"name": "blank\u3164name", "more": ["\uffa0"]}
+    out = to_json(data, ascii_only=False)
+    assert "blank\\u3164name" in out and json.loads(out) == data
+    out = to_yaml(data)
+    assert 'name: "blank\\u3164name"' in out and yaml.safe_load(out) == data
