@@ -17,6 +17,11 @@ def _interrupted(signum: int, frame: FrameType | None) -> None:
     os._exit(EXIT_INTERRUPTED)
 
 
+# Set while this module is imported, not only when main() is called: the console script imports
+# it and then calls main(), and an interrupt between the two would be a traceback.
+signal.signal(signal.SIGINT, _interrupted)
+
+
 def main() -> None:
     """Run kl; never returns (kl_cli.cli.main ends the process)."""
     signal.signal(signal.SIGINT, _interrupted)
