@@ -10,7 +10,7 @@ from pathlib import Path
 import pydot
 import pytest
 
-from kl_cli import org
+from kl_cli import org_graph as org
 from kl_cli.kb import load_bundled
 from tests.conftest import ROOT, assert_error, check_golden, run
 

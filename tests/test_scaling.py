@@ -16,10 +16,12 @@ from typing import Any
 
 import pytest
 
-from kl_cli import formats, org, render, views
+from kl_cli import formats, org_graph, render
 from kl_cli.doc import Fields, Heading, Table, Tree
 from kl_cli.kb import load_bundled
 from kl_cli.models import Body, Edge, Fact, KnowledgeBase, Source, Text
+from kl_cli.present.views import org
+from kl_cli.present.views import texts as views
 from kl_cli.render import to_rich
 from tests.conftest import run
 from tests.test_cli import COMMANDS
@@ -113,7 +115,7 @@ def test_org_keys_of_ids_that_fold_alike_are_linear() -> None:
         names = ids(n)
 
         def make() -> list[str]:
-            given = org.Keys()
+            given = org_graph.Keys()
             return [given.key(i) for i in names]
 
         return make
@@ -136,7 +138,7 @@ def chain_kb(depth: int) -> KnowledgeBase:
 def test_a_chain_deeper_than_the_stack_is_drawn() -> None:
     depth = 3 * sys.getrecursionlimit()
     kb = chain_kb(depth)
-    trees = org.forest(org.build_graph(kb))
+    trees = org_graph.forest(org_graph.build_graph(kb))
     branch = next(b for b in trees[0].children if b.node == "bestyrelse")
     branch = next(b for b in branch.children if b.node == "d0")
     for i in range(1, depth):

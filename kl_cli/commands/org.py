@@ -31,16 +31,19 @@ def register(app: typer.Typer) -> None:
           kl org --lang en -f dot | dot -Tsvg > kl.svg
           kl org --json
         """
-        from kl_cli import org as chart
+        from kl_cli.org_graph import build_graph
+        from kl_cli.present import chart
 
         kb = load(opts).kb
         if opts.format == Fmt.mermaid:
-            write_out(chart.to_mermaid(chart.build_graph(kb), opts.lang))
+            write_out(chart.to_mermaid(build_graph(kb), opts.lang))
         elif opts.format == Fmt.dot:
-            write_out(chart.to_dot(chart.build_graph(kb), opts.lang))
+            write_out(chart.to_dot(build_graph(kb), opts.lang))
         elif opts.format == Fmt.markdown:
-            write_out(chart.to_markdown(chart.build_graph(kb), opts.lang))
+            write_out(chart.to_markdown(build_graph(kb), opts.lang))
         elif opts.format == Fmt.plain:
-            write_out(chart.to_plain(chart.build_graph(kb)))
+            write_out(chart.to_plain(build_graph(kb)))
         else:
-            emit(opts, chart.view(kb, opts.lang, opts.width))
+            from kl_cli.present.views.org import view
+
+            emit(opts, view(kb, opts.lang, opts.width))

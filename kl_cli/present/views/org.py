@@ -1,0 +1,174 @@
+"""`kl org`: the chart's nodes and edges as data; for people, its trees, fitted to the width.
+
+Both come from one typed object, the chart's graph and the forest drawn from it
+(kl_cli/org_graph.py); source footnotes are numbered up front in reading order.
+"""
+
+from __future__ import annotations
+
+import typing
+import unicodedata
+from collections.abc import Iterator
+from typing import Any
+
+from kl_cli.doc import Block, Heading, Tree
+from kl_cli.models import Edge, KnowledgeBase, Lang, Paragraph
+from kl_cli.org_graph import RELATIONS, ROOT, Branch, Graph, build_graph, forest
+from kl_cli.present.i18n import label as label_of
+from kl_cli.present.refs import Facts, Footnotes
+from kl_cli.present.views import View
+
+BACK = "↩"  # a leaf for an edge that would close a cycle (to an ancestor)
+ELSEWHERE = "→"  # a leaf for an edge to a node drawn in another branch
+TITLE: dict[Lang, str] = {"da": "KL's politiske organisation", "en": "KL's political organisation"}
+INDENT = 4  # columns a tree level takes in the rich rendering ("├── ")
+STYLES = ("full", "short", "stacked")
+
+
+def _cells(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _edge_data(
+    f: Facts, graph: Graph, edge: Edge, paragraphs: dict[str, Paragraph]
+) -> dict[str, Any]:
+    relation = label_of(edge.relation, f.lang)
+    out: dict[str, Any] = {
+        "subject": edge.subject,
+        "relation": edge.relation,
+        "label": relation,
+        "object": edge.object,
+        "text": f"{f.t(graph.node(edge.subject).name)} {relation} "
+        f"{f.t(graph.node(edge.object).name)}",
+    }
+    paragraph = paragraphs.get(edge.paragraph or "")
+    if paragraph is not None:
+        out["paragraph"] = {
+            "id": paragraph.id,
+            "label": paragraph.label,
+            "title": f.t(paragraph.title),
+        }
+    out["sources"] = f.sources(edge.sources)
+    if edge.period:
+        out["period"] = edge.period
+    if edge.confidence:
+        out["confidence"] = edge.confidence
+    return out
+
+
+def view(kb: KnowledgeBase, lang: Lang, width: int | None = None) -> View:
+    """`kl org`: nodes and edges for JSON/YAML; trees for people.
+
+    A branch names the relation and the node, then the statute paragraph and the numbered
+    sources. If the chart does not fit `width` columns, the paragraph and the sources are left
+    out (JSON has them); if it still does not fit, the name goes on its own line under the
+    relation, so names are not broken while they fit on a line. None: full labels.
+    """
+    f = Facts(kb, lang)
+    graph = build_graph(kb)
+    trees = forest(graph)
+    paragraphs = {p.id: p for p in kb.statutes.paragraphs}
+    data = {
+        "root": ROOT if any(n.id == ROOT for n in graph.nodes) else None,
+        "relations": [{"id": r, "label": label_of(r, lang)} for r in RELATIONS],
+        "nodes": [
+            {
+                "id": n.id,
+                "kind": n.kind,
+                "name": f.t(n.name),
+                "names": {"da": n.name.da, "en": n.name.en},
+            }
+            for n in graph.nodes
+        ],
+        "edges": [_edge_data(f, graph, e, paragraphs) for e in graph.edges],
+    }
+
+    def document(data: Any, lang: Lang) -> list[Block]:
+        for style in STYLES:  # the first that fits
+            drawn, notes = _trees(f, graph, trees, paragraphs, style)
+            if width is None or _widest(drawn) <= width:
+                break
+        return [Heading(TITLE[lang]), *drawn, *notes.block()]
+
+    return View("org", lang, data, document)
+
+
+def _reading_order(trees: tuple[Branch, ...]) -> Iterator[Edge]:
+    """The edges of the trees in the order their labels are read (each before its children)."""
+    stack = list(reversed(trees))
+    while stack:
+        b = stack.pop()
+        if b.edge is not None:
+            yield b.edge
+        stack.extend(reversed(b.children))
+
+
+def _trees(
+    f: Facts,
+    graph: Graph,
+    trees: tuple[Branch, ...],
+    paragraphs: dict[str, Paragraph],
+    style: str,
+) -> tuple[list[Tree], Footnotes]:
+    lang = f.lang
+    cited = [f.sources(e.sources) for e in _reading_order(trees)] if style == "full" else []
+    notes = Footnotes(lang, cited)
+    marks = {"cycle": BACK + " ", "elsewhere": ELSEWHERE + " ", "": ""}
+
+    def note(edge: Edge, name: str) -> str:
+        extras = []
+        p = paragraphs.get(edge.paragraph or "")
+        if p is not None:
+            # A § reference as KL writes it; a statute topic by its title, unless that is the name.
+            shown = p.label if p.label.startswith("§") else f.t(p.title)
+            if shown.casefold() != name.casefold():
+                extras.append(shown)
+        if edge.period:
+            extras.append(edge.period)
+        if edge.confidence and edge.confidence != "high":
+            extras.append(label_of(edge.confidence, lang))
+        return (
+            (f" ({'; '.join(extras)})" if extras else "")
+            + " "
+            + notes.refs(f.sources(edge.sources))
+        )
+
+    def label(b: Branch) -> str:
+        name = f.t(graph.node(b.node).name)
+        if b.edge is None:
+            return name
+        relation = label_of(b.edge.relation, lang)
+        if style == "stacked":
+            return f"{marks[b.ref]}{relation}\n{name}"
+        shown = f"{marks[b.ref]}{relation} {name}"
+        return shown + (note(b.edge, name) if style == "full" else "")
+
+    return [_tree(t, label) for t in trees], notes
+
+
+def _tree(top: Branch, label: typing.Callable[[Branch], str]) -> Tree:
+    """The branch as a document tree, without recursion."""
+    stack: list[tuple[str, Iterator[Branch], list[Tree]]] = [(label(top), iter(top.children), [])]
+    while True:
+        text, todo, kids = stack[-1]
+        child = next(todo, None)
+        if child is not None:
+            stack.append((label(child), iter(child.children), []))
+            continue
+        stack.pop()
+        done = Tree(text, tuple(kids))
+        if not stack:
+            return done
+        stack[-1][2].append(done)
+
+
+def _widest(trees: list[Tree]) -> int:
+    """The widest line of the trees as drawn with INDENT columns per level."""
+    widest = 0
+    stack = [(t, 0) for t in trees]
+    while stack:
+        t, depth = stack.pop()
+        own = max(_cells(line) for line in t.label.split("\n"))
+        widest = max(widest, INDENT * depth + own)
+        stack.extend((k, depth + 1) for k in t.children)
+    return widest
