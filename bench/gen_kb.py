@@ -43,7 +43,7 @@ from typing import Any
 
 import yaml
 
-MAX_BYTES = 4 * 1024 * 1024  # the limits of kl_cli/yamlsafe.py
+MAX_BYTES = 4 * 1024 * 1024  # the limits of kl_cli/store/yamlsafe.py
 MAX_EVENTS = 1_000_000
 
 # Short, common words; none contains "bestyr" (see --avoid), so searches stay comparable.

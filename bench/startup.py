@@ -473,7 +473,7 @@ def bytecode_cached() -> bool:
     spec = util.find_spec("kl_cli")
     if spec is None or not spec.submodule_search_locations:
         return False
-    source = Path(list(spec.submodule_search_locations)[0]) / "cli.py"
+    source = Path(list(spec.submodule_search_locations)[0]) / "cli" / "app.py"
     return Path(util.cache_from_source(str(source))).is_file()
 
 

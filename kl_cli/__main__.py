@@ -1,16 +1,17 @@
 """The entry point, as the console script `kl` and as `python -m kl_cli`: Ctrl-C from line one.
 
 Importing the CLI (Typer and its Click) is most of kl's start-up, some 45 ms; an interrupt then
-would end in a KeyboardInterrupt traceback. So SIGINT ends kl at once with 130 (the code a shell
-shows for it) until the CLI is imported; from then on kl_cli.cli maps a KeyboardInterrupt to 130,
-after a command's own clean-up. Only the standard library is imported before the handler is set.
+would end in a KeyboardInterrupt traceback. So SIGINT ends kl at once with 130 (the code a
+shell shows for it) until the CLI is imported; from then on kl_cli.cli.app maps a
+KeyboardInterrupt to 130, after a command's own clean-up. Only the standard library is
+imported before the handler is set.
 """
 
 import os
 import signal
 from types import FrameType
 
-EXIT_INTERRUPTED = 130  # kl_cli.commands.common.EXIT_INTERRUPTED; that module imports Typer
+EXIT_INTERRUPTED = 130  # kl_cli.cli.commands.common.EXIT_INTERRUPTED; that module imports Typer
 
 
 def _interrupted(signum: int, frame: FrameType | None) -> None:
@@ -23,9 +24,9 @@ signal.signal(signal.SIGINT, _interrupted)
 
 
 def main() -> None:
-    """Run kl; never returns (kl_cli.cli.main ends the process)."""
+    """Run kl; never returns (kl_cli.cli.app.main ends the process)."""
     signal.signal(signal.SIGINT, _interrupted)
-    from kl_cli.cli import main as run
+    from kl_cli.cli.app import main as run
 
     try:
         signal.signal(signal.SIGINT, signal.default_int_handler)

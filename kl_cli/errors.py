@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 
 class ExitCode(enum.IntEnum):
@@ -74,3 +74,35 @@ class OutputFailed(KlError):
     """Standard output could not be written."""
 
     exit_code = ExitCode.OUTPUT
+
+
+class Problem(NamedTuple):
+    """One problem in a knowledge-base file: where (1-based, or 0 when unknown), key path,
+    message."""
+
+    line: int
+    col: int
+    path: str
+    message: str
+
+    def format(self, name: str) -> str:
+        where = f"{name}:{self.line}:{self.col}" if self.line else name
+        return f"{where}: {self.path or '(top level)'}: {self.message}"
+
+
+class InvalidKB(KlError):
+    """A knowledge base that does not fit the schema; `problems` are the problems found, and
+    `truncated` says there are more than those (the search stopped at a bound)."""
+
+    exit_code = ExitCode.INVALID_KB
+
+    def __init__(self, name: str, problems: list[Problem], truncated: bool = False):
+        super().__init__(problems[0].format(name))
+        self.name = name
+        self.problems = problems
+        self.truncated = truncated
+
+    def show(self) -> str:
+        more = "more" if self.truncated else f"{len(self.problems) - 1} more"
+        extra = f" (and {more}; see 'kl validate {self.name}')" if more != "0 more" else ""
+        return self.problems[0].format(self.name) + extra

@@ -19,10 +19,13 @@ from typing import Any
 
 import pytest
 
-from kl_cli import __version__, compiled, formats
-from kl_cli.kb import load_bundled
-from kl_cli.record import to_data
-from kl_cli.search import build_index, index_to_json
+from kl_cli import __version__
+from kl_cli.core.record import to_data
+from kl_cli.core.search import build_index
+from kl_cli.present import formats
+from kl_cli.store import compiled
+from kl_cli.store.index import index_to_json
+from kl_cli.store.load import load_bundled
 from tests.conftest import ROOT, assert_error, run
 
 ENTRY = re.compile(rf"[0-9a-f]{{64}}-{re.escape(__version__)}\.json")
@@ -70,12 +73,12 @@ def test_a_warm_cache_skips_parsing(
     kb_file: Path, isolated_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cold = run("--data", str(kb_file), *ARGS)
-    import kl_cli.yamlsafe
+    import kl_cli.store.yamlsafe
 
     def no_parsing(*args: object, **kwargs: object) -> None:
         raise AssertionError("parsed although the cache holds this file")
 
-    monkeypatch.setattr(kl_cli.yamlsafe, "parse", no_parsing)
+    monkeypatch.setattr(kl_cli.store.yamlsafe, "parse", no_parsing)
     assert run("--data", str(kb_file), *ARGS).stdout == cold.stdout
 
 
@@ -283,9 +286,9 @@ def test_directories_and_entries_are_private_whatever_the_umask(
     files = all_files(isolated_env)
     assert len(files) == 2 and all(mode(isolated_env / f) == 0o600 for f in files)
     # and they are read back: a warm call parses nothing
-    import kl_cli.yamlsafe
+    import kl_cli.store.yamlsafe
 
-    monkeypatch.setattr(kl_cli.yamlsafe, "parse", _no_parsing)
+    monkeypatch.setattr(kl_cli.store.yamlsafe, "parse", _no_parsing)
     assert run("--data", str(kb_file), *SEARCH).exit_code == 0
     assert run("--data", str(kb_file), *ARGS).exit_code == 0
 
@@ -301,9 +304,9 @@ def test_an_entry_an_older_kl_wrote_0644_is_made_private(
     run("--data", str(kb_file), *ARGS)
     (entry,) = all_files(isolated_env)
     (isolated_env / entry).chmod(0o644)
-    import kl_cli.yamlsafe
+    import kl_cli.store.yamlsafe
 
-    monkeypatch.setattr(kl_cli.yamlsafe, "parse", _no_parsing)
+    monkeypatch.setattr(kl_cli.store.yamlsafe, "parse", _no_parsing)
     assert cached(kb_file) == (0, "", expected)
     assert mode(isolated_env / entry) == 0o600
 
@@ -461,7 +464,7 @@ def test_an_entry_over_the_read_limit_is_never_written(
     index_size = len(index_to_json(build_index(kb)).encode())
     assert kb_size != index_size
     limit = min(kb_size, index_size)  # the smaller fits exactly, the larger does not
-    monkeypatch.setattr("kl_cli.cache.MAX_ENTRY_BYTES", limit)
+    monkeypatch.setattr("kl_cli.store.cache.MAX_ENTRY_BYTES", limit)
     expected = uncached(kb_file, SEARCH)
     for _ in range(2):
         assert cached(kb_file, SEARCH) == (0, "", expected)
@@ -472,11 +475,11 @@ def test_an_entry_over_the_read_limit_is_never_written(
         f"not written: {max(kb_size, index_size)} bytes is over the limit\n"
     ), big
     # what was written at the limit is read back: the write bound is the read bound
-    import kl_cli.yamlsafe
+    import kl_cli.store.yamlsafe
 
     args = SEARCH if index_size < kb_size else ARGS
     expected = uncached(kb_file, args)
-    monkeypatch.setattr(kl_cli.yamlsafe, "parse", _no_parsing)
+    monkeypatch.setattr(kl_cli.store.yamlsafe, "parse", _no_parsing)
     assert cached(kb_file, args) == (0, "", expected)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kl_cli.kb import load_bundled
+from kl_cli.store.load import load_bundled
 from tests.conftest import ROOT, assert_error, run
 
 KB = load_bundled()

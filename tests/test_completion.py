@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from kl_cli.commands import completion
+from kl_cli.cli.commands import completion
 from tests.conftest import ROOT, run
 
 

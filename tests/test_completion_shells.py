@@ -24,9 +24,9 @@ from typing import Any
 
 import pytest
 
-from kl_cli import formats
-from kl_cli.kb import load_bundled
-from kl_cli.record import to_data
+from kl_cli.core.record import to_data
+from kl_cli.present import formats
+from kl_cli.store.load import load_bundled
 
 STEP_TIMEOUT = 4.0  # seconds for one key press to show its effect (it takes ~0.1 s)
 

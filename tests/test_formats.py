@@ -9,7 +9,7 @@ import unicodedata
 import pytest
 import yaml
 
-from kl_cli.formats import _candidates, dangerous, inert, md, to_json, to_yaml
+from kl_cli.present.formats import _candidates, dangerous, inert, md, to_json, to_yaml
 
 ESCAPED = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 FILLERS = "\u115f\u1160\u3164\uffa0\u180e"  # Hangul fillers and the Mongolian vowel separator

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from kl_cli import formats
-from kl_cli.kb import load_bundled
-from kl_cli.record import to_data
+from kl_cli.core.record import to_data
+from kl_cli.present import formats
+from kl_cli.store.load import load_bundled
 from tests.conftest import check_golden, run
 from tests.test_cli import COMMANDS
 

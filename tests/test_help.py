@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import typer
 
-from kl_cli.cli import EPILOG, app
+from kl_cli.cli.app import EPILOG, app
 from tests.conftest import ROOT, run
 
 

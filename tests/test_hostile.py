@@ -27,10 +27,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kl_cli import formats, yamlsafe
-from kl_cli.kb import load_bundled, validate_bytes
-from kl_cli.record import to_data
-from kl_cli.yamlsafe import MAX_BYTES, MAX_DEPTH, MAX_EVENTS, KBFileError, parse
+from kl_cli.core.record import to_data
+from kl_cli.present import formats
+from kl_cli.store import yamlsafe
+from kl_cli.store.load import load_bundled, validate_bytes
+from kl_cli.store.yamlsafe import MAX_BYTES, MAX_DEPTH, MAX_EVENTS, KBFileError, parse
 from tests.conftest import ROOT, assert_error, run
 
 BUNDLED = to_data(load_bundled())
@@ -690,7 +691,8 @@ def _written(path: Path, data: Any) -> Path:
 @pytest.mark.xfail(
     strict=True,
     reason="the loader (libyaml) refuses JSON's surrogate-pair escapes (\\udb40\\udc41), the only "
-    "way JSON can escape a character beyond the BMP; kl_cli/yamlsafe.py would have to join them",
+    "way JSON can escape a character beyond the BMP; kl_cli/store/yamlsafe.py would have to join "
+    "them",
 )
 def test_json_export_with_tag_characters_reads_back(hostile_file: Path, tmp_path: Path) -> None:
     first = run("--data", str(hostile_file), "export", "-f", "json")
@@ -946,7 +948,7 @@ def test_crash_inside_a_command_is_one_line_70_without_locals(
 
 def test_crash_outside_any_command_is_one_line_70(tmp_path: Path) -> None:
     code = (
-        "import kl_cli.cli as cli\n"
+        "import kl_cli.cli.app as cli\n"
         "def broken(*args, **kwargs):\n"
         "    password = 'hunter2'\n"
         "    raise ValueError('impossible')\n"

@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from kl_cli.kb import InvalidKB, compile_index, compile_yaml, data_dir, load_bundled, load_file
-from kl_cli.models import KnowledgeBase
-from kl_cli.schema import build_kb
-from kl_cli.yamlsafe import decode, parse
+from kl_cli.core.models import KnowledgeBase
+from kl_cli.errors import InvalidKB
+from kl_cli.store.load import compile_index, compile_yaml, load_bundled, load_file
+from kl_cli.store.locate import data_dir
+from kl_cli.store.schema import build_kb
+from kl_cli.store.yamlsafe import decode, parse
 from tests.conftest import ROOT
 from tests.test_seed_fidelity import BODY_IDS
 
@@ -30,14 +32,14 @@ def test_bundled_yaml_validates_against_the_models() -> None:
 
 def test_compiled_json_is_fresh() -> None:
     # data/kl.json is what kl reads at run time; regenerate it with:
-    #   python -c "from pathlib import Path; from kl_cli.kb import compile_yaml; \
+    #   python -c "from pathlib import Path; from kl_cli.store.load import compile_yaml; \
     #     Path('data/kl.json').write_text(compile_yaml(Path('data/kl.yaml')), encoding='utf-8')"
     assert COMPILED.read_text(encoding="utf-8") == compile_yaml(YAML), "data/kl.json is stale"
 
 
 def test_compiled_search_index_is_fresh() -> None:
     # data/kl.search.json is the bundled search index; regenerate it with:
-    #   python -c "from pathlib import Path; from kl_cli.kb import compile_index; \
+    #   python -c "from pathlib import Path; from kl_cli.store.load import compile_index; \
     #     Path('data/kl.search.json').write_text(compile_index(Path('data/kl.yaml')), \
     #     encoding='utf-8')"
     assert INDEX.read_text(encoding="utf-8") == compile_index(YAML), "kl.search.json is stale"

@@ -9,11 +9,12 @@ from typing import Any
 
 import pytest
 
-from kl_cli import formats
-from kl_cli.kb import bundled_yaml, load_bundled
-from kl_cli.models import SUPPORTED_SCHEMA_VERSIONS
-from kl_cli.record import to_data
-from kl_cli.yamlsafe import MAX_BYTES
+from kl_cli.core.models import SUPPORTED_SCHEMA_VERSIONS
+from kl_cli.core.record import to_data
+from kl_cli.present import formats
+from kl_cli.store.load import load_bundled
+from kl_cli.store.locate import bundled_yaml
+from kl_cli.store.yamlsafe import MAX_BYTES
 from tests.conftest import assert_error, run
 
 BUNDLED = to_data(load_bundled())

@@ -1,4 +1,4 @@
-"""The kinds table (kl_cli/kinds.py) drives lookups, completion, search and the reference
+"""The kinds table (kl_cli/core/kinds.py) drives lookups, completion, search and the reference
 checks: every declared reference is checked, every id-carrying kind is kept unique."""
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from kl_cli.kb import load_bundled, validate_bytes
-from kl_cli.kinds import KINDS, kind
-from kl_cli.record import to_data
-from kl_cli.search import entries
+from kl_cli.core.kinds import KINDS, kind
+from kl_cli.core.record import to_data
+from kl_cli.core.search import entries
+from kl_cli.store.load import load_bundled, validate_bytes
 from tests.test_hostile import kb_text
 
 BUNDLED = to_data(load_bundled())

@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from kl_cli import search as search_module
-from kl_cli import yamlsafe
-from kl_cli.formats import to_yaml
-from kl_cli.kb import MAX_PROBLEMS, LookupFailed, load_search_index
-from kl_cli.schema import SchemaError, build_kb
-from kl_cli.search import search
-from kl_cli.yamlsafe import decode, parse
+from kl_cli.core import search as search_module
+from kl_cli.core.search import search
+from kl_cli.errors import LookupFailed
+from kl_cli.present.formats import to_yaml
+from kl_cli.store import yamlsafe
+from kl_cli.store.load import MAX_PROBLEMS, load_search_index
+from kl_cli.store.schema import SchemaError, build_kb
+from kl_cli.store.yamlsafe import decode, parse
 from tests.conftest import assert_error, run
 from tests.test_kbfile import kb_data, write_kb
 

@@ -13,18 +13,12 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kl_cli.folding import foldings
-from kl_cli.kb import (
-    LookupFailed,
-    body_names,
-    find_body,
-    find_paragraph,
-    find_value,
-    load_bundled,
-    paragraph_names,
-    value_names,
-)
-from kl_cli.models import KnowledgeBase
+from kl_cli.core.folding import foldings
+from kl_cli.core.kinds import kind as kind_of
+from kl_cli.core.lookup import find_body, find_paragraph, find_value
+from kl_cli.core.models import KnowledgeBase
+from kl_cli.errors import LookupFailed
+from kl_cli.store.load import load_bundled
 from tests.conftest import assert_error, run
 
 KB = load_bundled()
@@ -69,9 +63,8 @@ def test_bodies_typo_says_did_you_mean_in_every_format(fmt: str) -> None:
 # --- every name of everything resolves to it -----------------------------------------------------
 
 FINDERS: list[tuple[str, Callable[[KnowledgeBase, str], Any], list[tuple[Any, list[str]]]]] = [
-    ("value", find_value, [(v, value_names(v)) for v in KB.values]),
-    ("body", find_body, [(b, body_names(b)) for b in KB.bodies]),
-    ("paragraph", find_paragraph, [(p, paragraph_names(p)) for p in KB.statutes.paragraphs]),
+    (name, finder, [(e, kind_of(name).names(e)) for e in kind_of(name).entries(KB)])  # type: ignore[misc]
+    for name, finder in (("value", find_value), ("body", find_body), ("paragraph", find_paragraph))
 ]
 NAMED = [
     (kind, find, item, spelling)

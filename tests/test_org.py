@@ -10,8 +10,8 @@ from pathlib import Path
 import pydot
 import pytest
 
-from kl_cli import org_graph as org
-from kl_cli.kb import load_bundled
+from kl_cli.core import org as org
+from kl_cli.store.load import load_bundled
 from tests.conftest import ROOT, assert_error, check_golden, run
 
 KB = load_bundled()
@@ -126,7 +126,7 @@ def test_forest_draws_every_node_once_and_every_edge_once() -> None:
 
 
 def test_forest_handles_a_graph_without_the_root_and_with_a_pure_cycle() -> None:
-    from kl_cli.models import Edge, Text
+    from kl_cli.core.models import Edge, Text
 
     nodes = tuple(org.Node(i, i, "body", Text(i.upper(), i.upper())) for i in ("a", "b", "c"))
     edges = (

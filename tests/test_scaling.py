@@ -16,13 +16,14 @@ from typing import Any
 
 import pytest
 
-from kl_cli import formats, org_graph, render
-from kl_cli.doc import Fields, Heading, Table, Tree
-from kl_cli.kb import load_bundled
-from kl_cli.models import Body, Edge, Fact, KnowledgeBase, Source, Text
+from kl_cli.core import org as org_graph
+from kl_cli.core.models import Body, Edge, Fact, KnowledgeBase, Source, Text
+from kl_cli.present import formats, render
+from kl_cli.present.doc import Fields, Heading, Table, Tree
+from kl_cli.present.render import to_rich
 from kl_cli.present.views import org
 from kl_cli.present.views import texts as views
-from kl_cli.render import to_rich
+from kl_cli.store.load import load_bundled
 from tests.conftest import run
 from tests.test_cli import COMMANDS
 

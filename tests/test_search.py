@@ -13,11 +13,12 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kl_cli.folding import fold, fold_map, foldings
-from kl_cli.kb import LookupFailed, load_bundled
-from kl_cli.models import KnowledgeBase, Lang, Text
-from kl_cli.record import fields, is_record
-from kl_cli.search import RANKS, SNIPPET, entries, make_snippet, search
+from kl_cli.core.folding import fold, fold_map, foldings
+from kl_cli.core.models import KnowledgeBase, Lang, Text
+from kl_cli.core.record import fields, is_record
+from kl_cli.core.search import RANKS, SNIPPET, entries, make_snippet, search
+from kl_cli.errors import LookupFailed
+from kl_cli.store.load import load_bundled
 from tests.conftest import ROOT, assert_error, check_golden, run
 
 FORMATS = ("rich", "plain", "json", "yaml", "markdown")

@@ -9,10 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kl_cli.folding import fold, foldings
-from kl_cli.kb import LookupFailed, load_bundled
-from kl_cli.models import Text
-from kl_cli.search import SearchIndex, build_index, index_from_json, index_to_json, search
+from kl_cli.core.folding import fold, foldings
+from kl_cli.core.models import Text
+from kl_cli.core.search import SearchIndex, build_index, search
+from kl_cli.errors import LookupFailed
+from kl_cli.store.index import index_from_json, index_to_json
+from kl_cli.store.load import load_bundled
 from tests.conftest import ROOT, run
 
 QUERIES = (

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from kl_cli.formats import inert
-from kl_cli.models import Lang
-from kl_cli.org_graph import Graph
+from kl_cli.core.models import Lang
+from kl_cli.core.org import Graph
+from kl_cli.present.formats import inert
 from kl_cli.present.i18n import LABELS
 
 

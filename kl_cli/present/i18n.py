@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kl_cli.models import Lang
+from kl_cli.core.models import Lang
 
 LABELS: dict[str, dict[Lang, str]] = {
     "mission": {"da": "Mission", "en": "Mission"},

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
-from kl_cli.doc import Notes
-from kl_cli.models import Count, Fact, KnowledgeBase, Lang, NamedFact, Source, Text, Unit
+from kl_cli.core.models import Count, Fact, KnowledgeBase, Lang, NamedFact, Source, Text, Unit
+from kl_cli.present.doc import Notes
 from kl_cli.present.i18n import label
 
 if TYPE_CHECKING:

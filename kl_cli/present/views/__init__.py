@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from kl_cli.doc import Block, Doc
-from kl_cli.models import Lang
+from kl_cli.core.models import Lang
+from kl_cli.present.doc import Block, Doc
 
 OUTPUT_SCHEMA_VERSION = 1
 

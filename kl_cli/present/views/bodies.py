@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypedDict, cast
 
-from kl_cli.doc import Block, Field, Fields, Heading, Items, Table
-from kl_cli.models import Body, Edge, KnowledgeBase, Lang
+from kl_cli.core.models import Body, Edge, KnowledgeBase, Lang
+from kl_cli.present.doc import Block, Field, Fields, Heading, Items, Table
 from kl_cli.present.i18n import INVERSE, label
 from kl_cli.present.refs import Facts, Footnotes
 from kl_cli.present.views import View

@@ -1,7 +1,7 @@
 """`kl org`: the chart's nodes and edges as data; for people, its trees, fitted to the width.
 
 Both come from one typed object, the chart's graph and the forest drawn from it
-(kl_cli/org_graph.py); source footnotes are numbered up front in reading order.
+(kl_cli/core/org.py); source footnotes are numbered up front in reading order.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
-from kl_cli.doc import Block, Heading, Tree
-from kl_cli.models import Edge, KnowledgeBase, Lang, Paragraph
-from kl_cli.org_graph import RELATIONS, ROOT, Branch, Graph, build_graph, forest
+from kl_cli.core.models import Edge, KnowledgeBase, Lang, Paragraph
+from kl_cli.core.org import RELATIONS, ROOT, Branch, Graph, build_graph, forest
+from kl_cli.present.doc import Block, Heading, Tree
 from kl_cli.present.i18n import label as label_of
 from kl_cli.present.refs import Facts, Footnotes
 from kl_cli.present.views import View

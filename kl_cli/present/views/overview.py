@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypedDict
 
-from kl_cli.doc import Block, Field, Fields, Heading, Items, Para, Table
-from kl_cli.models import KnowledgeBase, Lang
+from kl_cli.core.models import KnowledgeBase, Lang
+from kl_cli.present.doc import Block, Field, Fields, Heading, Items, Para, Table
 from kl_cli.present.i18n import COMMANDS, label
 from kl_cli.present.refs import Facts, Footnotes
 from kl_cli.present.views import View

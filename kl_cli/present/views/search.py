@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from kl_cli.doc import Block, Heading, HitRow, Hits
-from kl_cli.models import KnowledgeBase, Lang, Source
+from kl_cli.core.models import KnowledgeBase, Lang, Source
+from kl_cli.core.search import RANKS, Hit, SearchIndex, build_index, search
+from kl_cli.present.doc import Block, Heading, HitRow, Hits
 from kl_cli.present.refs import source_ref
 from kl_cli.present.views import View
-from kl_cli.search import RANKS, Hit, SearchIndex, build_index, search
 
 _LABELS: dict[str, dict[Lang, str]] = {
     "title": {"da": "Søgning: {query}", "en": "Search: {query}"},

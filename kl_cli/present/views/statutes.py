@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypedDict
 
-from kl_cli.doc import Block, Field, Fields, Heading, Para, Table
-from kl_cli.kb import delegates_needed, voting_delegates
-from kl_cli.models import KnowledgeBase, Lang, Paragraph
+from kl_cli.core.models import KnowledgeBase, Lang, Paragraph
+from kl_cli.core.rules import delegates_needed, voting_delegates
+from kl_cli.present.doc import Block, Field, Fields, Heading, Para, Table
 from kl_cli.present.i18n import label
 from kl_cli.present.refs import Facts, Footnotes
 from kl_cli.present.views import View

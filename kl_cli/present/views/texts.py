@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypedDict, cast
 
-from kl_cli.doc import Block, Field, Fields, Heading, Para, Table
-from kl_cli.models import Fact, KnowledgeBase, Lang, Source
+from kl_cli.core.models import Fact, KnowledgeBase, Lang, Source
+from kl_cli.present.doc import Block, Field, Fields, Heading, Para, Table
 from kl_cli.present.i18n import label
 from kl_cli.present.refs import Facts, Footnotes, source_ref
 from kl_cli.present.views import View

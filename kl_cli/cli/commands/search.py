@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from kl_cli.commands.common import Opts, UsageError, emit, kl_command, whole_number
+from kl_cli.cli.commands.common import Opts, UsageError, emit, kl_command, whole_number
 
 TextArg = Annotated[
     list[str],
@@ -53,12 +53,12 @@ def register(app: typer.Typer) -> None:
 
         if not all(word.split() for word in text):
             raise UsageError("search text must not be empty")
-        from kl_cli.search import unsearchable
+        from kl_cli.core.search import unsearchable
 
         blank = unsearchable(text)
         if blank is not None:  # it would match every text
             raise UsageError(f"search text {blank!r} has no letter, digit or sign to search for")
-        from kl_cli.kb import load_search_index
+        from kl_cli.store.load import load_search_index
 
         index, _ = load_search_index(opts.data)
         emit(opts, search_view(index, opts.lang, text, limit))

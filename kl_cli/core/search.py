@@ -2,9 +2,9 @@
 
 Each text is an `Entry` that knows the command showing it in full and its rank class (a title or
 name beats a list item, which beats body text). A query is one or more terms; every term must
-occur in the same text, matched under both Danish foldings both ways (see kl_cli/folding.py); a
+occur in the same text, matched under both Danish foldings both ways (see kl_cli/core/folding.py); a
 term holding a space is a phrase. The index is linear in the KB's size; for a user knowledge base
-it is cached with the knowledge base (kl_cli/kb.py), so a search there folds nothing.
+it is cached with the knowledge base (kl_cli/store/load.py), so a search there folds nothing.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
-from kl_cli.folding import SEP, fold, fold_map, foldings
-from kl_cli.kb import LookupFailed
-from kl_cli.models import LANGS, KnowledgeBase, Lang, Source, Text
-from kl_cli.record import Record
+from kl_cli.core.folding import SEP, fold, fold_map, foldings
+from kl_cli.core.models import LANGS, KnowledgeBase, Lang, Source, Text
+from kl_cli.core.record import Record
+from kl_cli.errors import LookupFailed
 
 RANKS = ("name", "item", "text")
 SNIPPET = 76  # code points, ellipses included: one line at 80 columns with a small indent
@@ -60,8 +60,8 @@ class Hit(Record):
 
 def entries(kb: KnowledgeBase) -> list[Entry]:
     """Every text of the knowledge base, in the order the commands show them, duplicates once
-    (what each kind of entry holds is described in kl_cli/kinds.py)."""
-    from kl_cli.kinds import KINDS
+    (what each kind of entry holds is described in kl_cli/core/kinds.py)."""
+    from kl_cli.core.kinds import KINDS
 
     out: list[Entry] = []
     seen: set[tuple[str, str]] = set()
@@ -149,85 +149,6 @@ def build_index(kb: KnowledgeBase) -> SearchIndex:
     longs = [fold(t, True) for t in texts]
     shorts = [fold(t, False) for t in texts]
     return SearchIndex(rows, texts, longs, shorts, kb.sources)
-
-
-INDEX_FORMAT = 1
-
-
-def index_to_json(index: SearchIndex) -> str:
-    """The cached form of an index (plain lists: it reads back without any object hook)."""
-    import json
-
-    sources = [[s.id, s.title.da, s.title.en, s.url] for s in index.sources]
-    # Texts without æ, ø or å fold the same both ways: their short folding is stored as null.
-    shorts = [None if s == f else s for s, f in zip(index.shorts, index.longs, strict=True)]
-    payload = {
-        "format": INDEX_FORMAT,
-        "rows": index.rows,
-        "texts": index.texts,
-        "long": index.longs,
-        "short": shorts,
-        "sources": sources,
-    }
-    return json.dumps(payload, ensure_ascii=False)
-
-
-def index_from_json(text: str) -> SearchIndex:
-    """Read a cached index; raise ValueError (or TypeError, ...) unless it is an index of this
-    version that kl could have written: a cache entry is a hint, and a bad one is a miss.
-
-    Each check runs over a whole column at C speed (an index holds every text three times): the
-    type of every field of every row, ranks in range, source ids unique and every cited one
-    known, no text holding the separator or a lone surrogate.
-    """
-    import json
-
-    from kl_cli.compiled import lone_surrogate
-
-    if lone_surrogate(text):
-        raise ValueError("a text holds a lone surrogate")
-    data = json.loads(text)
-    if type(data) is not dict or data.get("format") != INDEX_FORMAT:
-        raise ValueError("not a search index of this version")
-    rows, texts, longs, shorts, listed = (
-        data[key] for key in ("rows", "texts", "long", "short", "sources")
-    )
-    columns = (rows, texts, longs, shorts, listed)
-    if not (_only(list, columns) and _only(list, rows, listed)):
-        raise ValueError("not a search index")
-    if not (set(map(len, rows)) <= {6} and set(map(len, listed)) <= {4}):
-        raise ValueError("not a search index")
-    kinds, ids, fields, ranks, commands, cited = zip(*rows, strict=True) if rows else [()] * 6
-    sids, das, ens, urls = zip(*listed, strict=True) if listed else [()] * 4
-    if not _only(list, cited):
-        raise ValueError("not a search index")
-    cited_ids = [sid for row_sources in cited for sid in row_sources]
-    # str.join raises TypeError unless every item is text (here and for the texts below)
-    "".join([*kinds, *ids, *fields, *commands, *cited_ids, *sids, *das, *ens])
-    if not (
-        _only(int, ranks)
-        and set(ranks) <= set(range(len(RANKS)))
-        and set(map(type, urls)) <= {str, type(None)}
-        and len(set(sids)) == len(sids)
-        and set(cited_ids) <= set(sids)
-    ):
-        raise ValueError("not a search index")
-    sources = tuple(Source(sid, Text(da, en), url) for sid, da, en, url in listed)
-    shorts = [f if s is None else s for s, f in zip(shorts, longs, strict=True)]
-    for strings in (texts, longs, shorts):
-        # no text may hold the separator itself: the joined corpus would misplace matches
-        if SEP.join(strings).count(SEP) != max(len(strings) - 1, 0):
-            raise ValueError("not a search index")
-    return SearchIndex(rows, texts, longs, shorts, sources)
-
-
-def _only(kind: type, *columns: Sequence[Any]) -> bool:
-    """Whether every item of every column is exactly of type `kind` (not a subclass: no bool
-    passes for int)."""
-    return all(set(map(type, column)) <= {kind} for column in columns)
-
-
-# --- matching ------------------------------------------------------------------------------------
 
 
 def terms_of(args: Sequence[str]) -> list[str]:

@@ -5,7 +5,19 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from kl_cli.doc import Doc, Field, Fields, Heading, HitRow, Hits, Items, Notes, Para, Table, Tree
+from kl_cli.present.doc import (
+    Doc,
+    Field,
+    Fields,
+    Heading,
+    HitRow,
+    Hits,
+    Items,
+    Notes,
+    Para,
+    Table,
+    Tree,
+)
 
 # Shown as visible escapes, by Unicode category in Python's own database (unicodedata, 14.0 on
 # Python 3.11): Cc (controls, but tab and newline in multi-line text), Cf (format: bidi controls,

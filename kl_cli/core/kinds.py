@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-from kl_cli.models import KnowledgeBase, Lang, Text
-from kl_cli.record import Record
+from kl_cli.core.models import KnowledgeBase, Lang, Text
+from kl_cli.core.record import Record
 
 # Search rank classes: a title or name beats a list item, which beats body text.
 NAME, ITEM, TEXT = 0, 1, 2
@@ -123,7 +123,7 @@ def _actor(a: Any) -> Iterator[Searchable]:
 
 def titled(label: str, title: str) -> str:
     """A paragraph's title with its label in front, unless the title is the label."""
-    from kl_cli.folding import fold
+    from kl_cli.core.folding import fold
 
     return title if fold(label, True) == fold(title, True) else f"{label} {title}"
 

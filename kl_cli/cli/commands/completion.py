@@ -37,7 +37,7 @@ SHELLS = ("bash", "zsh", "fish")
 
 
 def _plain_help(text: str) -> str:
-    from kl_cli.formats import inert
+    from kl_cli.present.formats import inert
 
     return inert(re.sub(r"\s+", " ", text), single_line=True)
 
@@ -134,7 +134,7 @@ def script(shell: str, prog: str = "kl") -> str:
 def _show(ctx: Any, param: Any, value: str | None) -> None:
     if value is None or ctx.resilient_parsing:
         return
-    from kl_cli.commands.common import guarded, write_out
+    from kl_cli.cli.commands.common import guarded, write_out
 
     shell = value.strip().lower()
     if shell not in SHELLS:
@@ -160,7 +160,7 @@ def _install(ctx: Any, param: Any, value: bool | None) -> None:
         return
     from typer._completion_shared import install
 
-    from kl_cli.commands.common import EXIT_OUTPUT, Failure, guarded, write_out
+    from kl_cli.cli.commands.common import EXIT_OUTPUT, Failure, guarded, write_out
 
     shell = detect_shell()
     if shell not in SHELLS:
@@ -212,11 +212,11 @@ def completion_options() -> list[TyperOption]:
 
 
 def ids(ctx: Any, kind: str, incomplete: str) -> list[tuple[str, str]]:
-    """(word, what it is) for the entries of a kind (kl_cli/kinds.py) whose id (or number)
+    """(word, what it is) for the entries of a kind (kl_cli/core/kinds.py) whose id (or number)
     starts with `incomplete`, from the knowledge base in use; none if it cannot be read."""
-    from kl_cli.commands.common import data_of, lang_of
-    from kl_cli.folding import fold
-    from kl_cli.kb import load
+    from kl_cli.cli.commands.common import data_of, lang_of
+    from kl_cli.core.folding import fold
+    from kl_cli.store.load import load
 
     lang = lang_of(ctx, strict=False)
     try:
@@ -225,7 +225,7 @@ def ids(ctx: Any, kind: str, incomplete: str) -> list[tuple[str, str]]:
         return []
     import itertools
 
-    from kl_cli.kinds import kind as kind_of
+    from kl_cli.core.kinds import kind as kind_of
 
     described = kind_of(kind)
     if described.complete is None:

@@ -18,8 +18,8 @@ from rich.table import Table as RichTable
 from rich.text import Text
 from rich.tree import Tree as RichTree
 
-from kl_cli.doc import Doc, Fields, Heading, HitRow, Hits, Items, Notes, Para, Table, Tree
-from kl_cli.formats import inert
+from kl_cli.present.doc import Doc, Fields, Heading, HitRow, Hits, Items, Notes, Para, Table, Tree
+from kl_cli.present.formats import inert
 
 NARROW = 40  # below this, tables become lists
 STACKED = 60  # below this, tables of three or more columns stack their text columns

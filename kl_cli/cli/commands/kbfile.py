@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from kl_cli.commands.common import (
+from kl_cli.cli.commands.common import (
     EXIT_INVALID_KB,
     EXIT_OK,
     EXIT_UNREADABLE_KB,
@@ -53,8 +53,8 @@ def register(app: typer.Typer) -> None:
           kl --data my-kl.yaml bodies
           kl export -f json
         """
-        from kl_cli import formats
-        from kl_cli.record import to_data
+        from kl_cli.core.record import to_data
+        from kl_cli.present import formats
 
         data = to_data(load(opts).kb)
         if opts.format == Fmt.json:
@@ -79,9 +79,10 @@ def register(app: typer.Typer) -> None:
           kl export | kl validate -
           kl validate
         """
-        from kl_cli.formats import inert
-        from kl_cli.kb import MAX_PROBLEMS, bundled_yaml, validate_bytes
-        from kl_cli.yamlsafe import KBFileError, read_bytes, read_stream
+        from kl_cli.present.formats import inert
+        from kl_cli.store.load import MAX_PROBLEMS, validate_bytes
+        from kl_cli.store.locate import bundled_yaml
+        from kl_cli.store.yamlsafe import KBFileError, read_bytes, read_stream
 
         target = file if file is not None else opts.data
         bundled = target is None

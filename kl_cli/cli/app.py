@@ -8,8 +8,8 @@ from typing import Annotated, Any
 import typer
 
 from kl_cli import __version__
-from kl_cli.commands import kbfile, org, reference, search
-from kl_cli.commands.common import (
+from kl_cli.cli.commands import kbfile, org, reference, search
+from kl_cli.cli.commands.common import (
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
     EXIT_OK,
@@ -28,7 +28,7 @@ from kl_cli.commands.common import (
     usable_streams,
     write_out,
 )
-from kl_cli.commands.completion import KlGroup
+from kl_cli.cli.commands.completion import KlGroup
 
 EPILOG = """\b
 Exit codes:
@@ -100,7 +100,7 @@ def root(opts: Opts, version: VersionOpt = None) -> None:
             raise UsageError("--version prints text only")
         loaded = load(opts)
         where = f"custom knowledge base {loaded.path}" if loaded.path else "bundled knowledge base"
-        from kl_cli.formats import inert
+        from kl_cli.present.formats import inert
 
         about = f"{where}: version {loaded.kb.kb_version}, last reviewed {loaded.kb.last_reviewed}"
         write_out(f"kl {__version__}\n{inert(about, single_line=True)}\n")

@@ -7,26 +7,14 @@ import types
 import typing
 from typing import Any, Literal, TypeVar, get_args, get_origin
 
-from kl_cli.models import SUPPORTED_SCHEMA_VERSIONS, KnowledgeBase
-from kl_cli.record import Record
-from kl_cli.yamlsafe import Node
+from kl_cli.core.models import SUPPORTED_SCHEMA_VERSIONS, KnowledgeBase
+from kl_cli.core.record import Record
+from kl_cli.errors import Problem
+from kl_cli.store.yamlsafe import Node
 
 T = TypeVar("T")
 ID_RE = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")
 _NONE_TYPE = type(None)
-
-
-class Problem(Record):
-    """One schema problem: where (1-based, or 0 when unknown), key path, message."""
-
-    line: int
-    col: int
-    path: str
-    message: str
-
-    def format(self, name: str) -> str:
-        where = f"{name}:{self.line}:{self.col}" if self.line else name
-        return f"{where}: {self.path or '(top level)'}: {self.message}"
 
 
 class SchemaError(Exception):
@@ -263,7 +251,7 @@ def check_references(kb: KnowledgeBase, marks: Marks) -> typing.Iterator[Problem
             seen[item.id] = i
         return set(seen)
 
-    from kl_cli.kinds import KINDS, kind
+    from kl_cli.core.kinds import KINDS, kind
 
     ids: dict[str, set[str]] = {}
     for k in KINDS:  # every kind whose entries have ids: unique and well-formed
@@ -302,7 +290,7 @@ def _source_refs(kb: KnowledgeBase) -> typing.Iterator[tuple[str, tuple[str, ...
     """The `sources` of every record below the top, with its key path, in document order.
 
     Only records and tuples are walked (not every text and number): a cached knowledge base is
-    checked with this on every use (kl_cli/compiled.py loads_checked).
+    checked with this on every use (kl_cli/store/compiled.py loads_checked).
     """
 
     def record(obj: Record, path: str) -> typing.Iterator[tuple[str, tuple[str, ...]]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kl_cli.record import Record
+from kl_cli.core.record import Record
 
 
 class Heading(Record):

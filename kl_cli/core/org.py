@@ -11,9 +11,9 @@ from collections import deque
 from collections.abc import Iterator
 from functools import cached_property
 
-from kl_cli.folding import foldings
-from kl_cli.models import ActorKind, Edge, KnowledgeBase, Relation, Text
-from kl_cli.record import Record
+from kl_cli.core.folding import foldings
+from kl_cli.core.models import ActorKind, Edge, KnowledgeBase, Relation, Text
+from kl_cli.core.record import Record
 
 RELATIONS: tuple[Relation, ...] = typing.get_args(Relation)
 ROOT = "delegeretmoede"  # the chart starts at KL's highest authority (§ 3)

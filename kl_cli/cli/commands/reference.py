@@ -8,8 +8,8 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from kl_cli.commands.common import Opts, UsageError, emit, kl_command, load, whole_number
-from kl_cli.commands.completion import autocomplete, paragraph_items
+from kl_cli.cli.commands.common import Opts, UsageError, emit, kl_command, load, whole_number
+from kl_cli.cli.commands.completion import autocomplete, paragraph_items
 from kl_cli.present.views import bodies as body_views
 from kl_cli.present.views import overview as overview_views
 from kl_cli.present.views import statutes as statute_views
@@ -70,7 +70,7 @@ def register(app: typer.Typer) -> None:
           kl values 2
           kl values kommunerne --lang en
         """
-        from kl_cli.kb import find_value
+        from kl_cli.core.lookup import find_value
 
         kb = load(opts).kb
         if value is None:
@@ -89,7 +89,7 @@ def register(app: typer.Typer) -> None:
           kl leadership
           kl leadership 1 -f plain
         """
-        from kl_cli.kb import find_value
+        from kl_cli.core.lookup import find_value
 
         kb = load(opts).kb
         chosen = find_value(kb, value) if value is not None else None
@@ -107,7 +107,7 @@ def register(app: typer.Typer) -> None:
           kl bodies bestyrelse
           kl bodies "executive committee" --lang en
         """
-        from kl_cli.kb import find_body
+        from kl_cli.core.lookup import find_body
 
         kb = load(opts).kb
         if body is None:
@@ -202,7 +202,8 @@ def statutes_paragraph(opts: Opts, paragraph: ParagraphArg) -> None:
     """
     import difflib
 
-    from kl_cli.kb import LookupFailed, find_paragraph
+    from kl_cli.core.lookup import find_paragraph
+    from kl_cli.errors import LookupFailed
 
     kb = load(opts).kb
     try:

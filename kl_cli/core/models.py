@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from kl_cli.record import Record
+from kl_cli.core.record import Record
 
 Lang = Literal["da", "en"]
 LANGS: tuple[Lang, ...] = ("da", "en")

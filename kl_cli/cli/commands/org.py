@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from kl_cli.commands.common import HUMAN, Fmt, Opts, emit, kl_command, load, write_out
+from kl_cli.cli.commands.common import HUMAN, Fmt, Opts, emit, kl_command, load, write_out
 
 ORG_FORMATS = HUMAN | {Fmt.mermaid, Fmt.dot}
 
@@ -31,7 +31,7 @@ def register(app: typer.Typer) -> None:
           kl org --lang en -f dot | dot -Tsvg > kl.svg
           kl org --json
         """
-        from kl_cli.org_graph import build_graph
+        from kl_cli.core.org import build_graph
         from kl_cli.present import chart
 
         kb = load(opts).kb

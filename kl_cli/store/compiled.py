@@ -1,14 +1,14 @@
 """The compiled form of an already validated knowledge base: tagged JSON that revives fast.
 
-Validation (kl_cli.schema) evaluates type hints and checks every value; that is right for a file
-a user hands us, and wasted work for data that was validated when it was written (the bundled
-data/kl.json, generated from data/kl.yaml and checked fresh by the tests, and the cache of
+Validation (kl_cli.store.schema) evaluates type hints and checks every value; that is right
+for a file a user hands us, and wasted work for data that was validated when it was written (the
+bundled data/kl.json, generated from data/kl.yaml and checked fresh by the tests, and the cache of
 validated user knowledge bases). Here every record is stored with its class name under "$" and
 revived in one pass of json's object hook, without evaluating a single annotation.
 
 A cache entry is only a hint (anyone who can write the file may have changed it), so
 `loads_checked` also checks, in the same pass, every value against its field's type, and then
-applies the schema's cross-checks (kl_cli/schema.py check_references): what it returns is a
+applies the schema's cross-checks (kl_cli/store/schema.py check_references): what it returns is a
 knowledge base that some valid file could have produced, or it raises CompiledError.
 """
 
@@ -19,8 +19,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from kl_cli import models
-from kl_cli.record import Record, to_data
+from kl_cli.core import models
+from kl_cli.core.record import Record, to_data
 
 TAG = "$"
 FORMAT_VERSION = 1
@@ -57,7 +57,7 @@ def loads_checked(text: str) -> models.KnowledgeBase:
     kb = _loads(text, _field_checks())
     if kb.schema_version not in models.SUPPORTED_SCHEMA_VERSIONS:
         raise CompiledError(f"schema version {kb.schema_version} is not supported")
-    from kl_cli.schema import Marks, check_references
+    from kl_cli.store.schema import Marks, check_references
 
     for problem in check_references(kb, Marks(None)):
         raise CompiledError(f"{problem.path}: {problem.message}")
@@ -122,7 +122,7 @@ def lone_surrogate(text: str) -> bool:
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 Check = Callable[[Any], bool]
-# A whole number is written in a file as at most 12 ASCII digits (kl_cli/schema.py).
+# A whole number is written in a file as at most 12 ASCII digits (kl_cli/store/schema.py).
 _INT_LIMIT = 10**12
 _CHECKS: dict[str, dict[str, Check]] = {}
 

@@ -15,8 +15,8 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
-from kl_cli.models import Lang
-from kl_cli.record import Record
+from kl_cli.core.models import Lang
+from kl_cli.core.record import Record
 
 EXIT_OK = 0
 EXIT_NOT_FOUND = 1
@@ -330,7 +330,7 @@ def shorten(message: str) -> str:
 
 def say_error(message: str) -> None:
     """One inert, bounded `kl: error: ...` line on stderr; never raises (stderr may be gone)."""
-    from kl_cli.formats import inert
+    from kl_cli.present.formats import inert
 
     line = f"kl: error: {shorten(inert(message, single_line=True))}\n"
     try:
@@ -353,7 +353,7 @@ def short_usage_errors() -> Iterator[None]:
     """Typer's own usage errors (an unknown command, an invalid value) shown as kl's are: inert,
     bounded, and in escapes what stderr's encoding cannot hold (Click would write UTF-8 to an
     ASCII stderr). They echo what was typed, which may be 120 KB or hold escape sequences."""
-    from kl_cli.formats import inert
+    from kl_cli.present.formats import inert
 
     try:
         yield
@@ -379,7 +379,7 @@ def internal_error(e: BaseException) -> str:
 
 def kb_file_exit(e: Exception) -> int:
     """66 for a knowledge-base file that cannot be read, 65 for one that is invalid."""
-    from kl_cli.yamlsafe import KBUnreadableError
+    from kl_cli.store.yamlsafe import KBUnreadableError
 
     return EXIT_UNREADABLE_KB if isinstance(e, KBUnreadableError) else EXIT_INVALID_KB
 
@@ -391,8 +391,8 @@ def fail(message: str, code: int) -> NoReturn:
 
 def guarded(run: Callable[[], None]) -> None:
     """Run a command body, turning every error into one stderr line and its exit code."""
-    from kl_cli.kb import InvalidKB, LookupFailed
-    from kl_cli.yamlsafe import KBFileError
+    from kl_cli.errors import InvalidKB, LookupFailed
+    from kl_cli.store.yamlsafe import KBFileError
 
     try:
         run()
@@ -470,7 +470,7 @@ def stdout_utf8() -> bool:
 
 def emit(opts: Opts, view: Any) -> None:
     """Serialise a view in the chosen format and write it once."""
-    from kl_cli import formats
+    from kl_cli.present import formats
 
     if opts.format == Fmt.json:
         text = formats.to_json(view.data, ascii_only=not stdout_utf8())
@@ -479,7 +479,7 @@ def emit(opts: Opts, view: Any) -> None:
     elif opts.format == Fmt.markdown:
         text = formats.to_markdown(view.doc)
     elif opts.format == Fmt.rich:
-        from kl_cli.render import to_rich
+        from kl_cli.present.render import to_rich
 
         text = to_rich(view.doc, opts.width, opts.color)
     else:
@@ -488,6 +488,6 @@ def emit(opts: Opts, view: Any) -> None:
 
 
 def load(opts: Opts) -> Any:
-    from kl_cli.kb import load as load_kb
+    from kl_cli.store.load import load as load_kb
 
     return load_kb(opts.data)

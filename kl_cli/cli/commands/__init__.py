@@ -1,0 +1,1 @@
+"""The commands, one module per group; each registers itself on the root app."""
