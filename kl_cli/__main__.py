@@ -11,7 +11,7 @@ import os
 import signal
 from types import FrameType
 
-EXIT_INTERRUPTED = 130  # kl_cli.cli.commands.common.EXIT_INTERRUPTED; that module imports Typer
+EXIT_INTERRUPTED = 130  # kl_cli.errors.ExitCode.INTERRUPTED, kept here so nothing is imported
 
 
 def _interrupted(signum: int, frame: FrameType | None) -> None:

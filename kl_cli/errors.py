@@ -29,13 +29,13 @@ class ExitCode(enum.IntEnum):
 
 
 _MEANINGS: dict[ExitCode, str] = {
-    ExitCode.OK: "ok",
-    ExitCode.NOT_FOUND: "nothing found (unknown value, body or paragraph; no search hit)",
+    ExitCode.OK: "ok (also when a reader closes the pipe early)",
+    ExitCode.NOT_FOUND: "nothing found: an unknown value, body or paragraph, or no search hit",
     ExitCode.USAGE: "usage error",
     ExitCode.INVALID_KB: "invalid knowledge base",
     ExitCode.UNREADABLE_KB: "knowledge base cannot be read",
     ExitCode.INTERNAL: "internal error (KL_DEBUG=1 prints the traceback)",
-    ExitCode.OUTPUT: "output could not be written",
+    ExitCode.OUTPUT: "output could not be written (also a closed stdout)",
     ExitCode.INTERRUPTED: "interrupted",
 }
 

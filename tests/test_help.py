@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import typer
 
-from kl_cli.cli.app import EPILOG, app
+from kl_cli.cli.app import app, help_tables
 from tests.conftest import ROOT, run
 
 
@@ -112,7 +112,7 @@ def test_root_help_lists_each_command_on_one_line() -> None:
 def test_root_help_ends_with_exit_codes_and_environment_unwrapped() -> None:
     text = run("--help", env={"COLUMNS": "80"}).stdout
     tail = text.split("\nCommands:\n", 1)[1]
-    lines = [line for line in EPILOG.splitlines() if line.strip() not in ("", "\b")]
+    lines = [line for line in help_tables().splitlines() if line.strip() not in ("", "\b")]
     shown = [line.strip() for line in tail.splitlines()]
     for line in lines:
         assert line.strip() in shown, line
@@ -120,5 +120,5 @@ def test_root_help_ends_with_exit_codes_and_environment_unwrapped() -> None:
     assert [line for line in shown if line][-1] == lines[-1].strip()
     for code in ("0", "1", "2", "65", "66", "70", "74", "130"):
         assert any(line.split()[:1] == [code] for line in shown)
-    for variable in ("KL_LANG", "KL_DATA", "NO_COLOR"):
+    for variable in ("KL_LANG", "KL_DATA", "NO_COLOR", "TERM", "KL_DEBUG", "KL_NO_CACHE"):
         assert any(line.startswith(variable) for line in shown)

@@ -25,8 +25,33 @@ def _render(match: re.Match[str]) -> str:
     return match.group(1) + result.stdout + match.group(5)
 
 
+# The exit-code and environment tables: `<!-- table: NAME -->` and a Markdown table, made from
+# the same tables `kl --help` shows (kl_cli.errors.ExitCode, kl_cli.cli.env.ENVIRONMENT).
+TABLE = re.compile(r"(<!-- table: (?P<name>[a-z-]+) -->\n)(?P<body>(?:\|.*\n)+)")
+
+
+def tables() -> dict[str, str]:
+    from kl_cli.cli.env import ENVIRONMENT
+    from kl_cli.errors import ExitCode
+
+    codes = "".join(f"| {c.value} | {c.meaning} |\n" for c in ExitCode)
+    names = "".join(f"| `{name}` | {what} |\n" for name, what in ENVIRONMENT)
+    return {
+        "exit-codes": "| code | meaning |\n| --- | --- |\n" + codes,
+        "environment": "| variable | effect |\n| --- | --- |\n" + names,
+    }
+
+
 def regenerate(text: str) -> str:
+    made = tables()
+    text = TABLE.sub(lambda m: m.group(1) + made[m.group("name")], text)
     return EXAMPLE.sub(_render, text)
+
+
+def test_readme_tables_are_the_help_tables() -> None:
+    text = README.read_text(encoding="utf-8")
+    found = {m.group("name"): m.group("body") for m in TABLE.finditer(text)}
+    assert found == tables(), "README tables are stale: run python -m tests.test_readme"
 
 
 def test_readme_examples_are_current() -> None:

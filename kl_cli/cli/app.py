@@ -8,19 +8,14 @@ from typing import Annotated, Any
 import typer
 
 from kl_cli import __version__
+from kl_cli.cli.command import emit, kl_command, load
 from kl_cli.cli.commands import kbfile, org, reference, search
-from kl_cli.cli.commands.common import (
-    EXIT_INTERNAL,
-    EXIT_INTERRUPTED,
-    EXIT_OK,
-    EXIT_OUTPUT,
-    Fmt,
-    Opts,
-    UsageError,
-    emit,
+from kl_cli.cli.commands.completion import KlGroup
+from kl_cli.cli.env import ENVIRONMENT
+from kl_cli.cli.options import Fmt, Opts
+from kl_cli.cli.output import (
+    debug_traceback,
     internal_error,
-    kl_command,
-    load,
     output_error,
     say_error,
     short_usage_errors,
@@ -28,27 +23,16 @@ from kl_cli.cli.commands.common import (
     usable_streams,
     write_out,
 )
-from kl_cli.cli.commands.completion import KlGroup
+from kl_cli.errors import ExitCode, UsageError
 
-EPILOG = """\b
-Exit codes:
-  0    ok
-  1    nothing found (unknown value, body or paragraph)
-  2    usage error
-  65   invalid knowledge base
-  66   knowledge base cannot be read
-  70   internal error
-  74   output could not be written
-  130  interrupted
-\b
-Environment:
-  KL_LANG        da or en (default da); --lang wins
-  KL_DATA        knowledge-base file to use instead of the bundled one; --data wins
-  NO_COLOR       no colours in rich output
-  FORCE_COLOR    colours even when stdout is not a terminal (rich output only)
-  COLUMNS        width for rich output (at least 20 is assumed)
-  XDG_CACHE_HOME where validated user knowledge bases are cached (kl/); KL_NO_CACHE=1 turns it off
-"""
+
+def help_tables() -> str:
+    """The exit codes and environment variables, as `kl --help` ends (one table each, made from
+    ExitCode and ENVIRONMENT; the README shows the same tables, checked by a test)."""
+    codes = "\n".join(f"  {code.value:<4} {code.meaning}" for code in ExitCode)
+    width = max(len(name) for name, _ in ENVIRONMENT) + 1
+    names = "\n".join(f"  {name:<{width}}{what}" for name, what in ENVIRONMENT)
+    return f"\b\nExit codes:\n{codes}\n\b\nEnvironment:\n{names}\n"
 
 
 class RootGroup(KlGroup):
@@ -71,7 +55,7 @@ app = typer.Typer(
     "its values, leadership behaviours, political bodies and statutes, in Danish or English."
     "\n\n\b\nExamples:\n  kl\n  kl --lang en values\n  kl bodies bestyrelse --json"
     "\n  kl search kommunekontaktraad",
-    epilog=EPILOG,
+    epilog=help_tables(),
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     invoke_without_command=True,
@@ -134,10 +118,10 @@ def main() -> None:
             if stream is not None:
                 stream.flush()
         except (OSError, ValueError) as e:
-            if stream is sys.stdout and code == EXIT_OK:
+            if stream is sys.stdout and code == ExitCode.OK:
                 silence_stdout()
                 say_error(f"cannot write output: {output_error(e)}")
-                code = EXIT_OUTPUT
+                code = ExitCode.OUTPUT
     os._exit(code)
 
 
@@ -151,18 +135,19 @@ def _run() -> int:
         # When a reader closes the pipe while Typer writes (`kl --help | head -1`), Typer swaps
         # sys.stdout for a pacifying wrapper and exits 1; for kl that is a normal, silent end.
         if e.code == 1 and sys.stdout is not stdout:
-            return EXIT_OK
+            return ExitCode.OK
         if e.code is None or isinstance(e.code, int):
-            return e.code or EXIT_OK
+            return e.code or ExitCode.OK
         say_error(str(e.code))
-        return EXIT_INTERNAL
+        return ExitCode.INTERNAL
     except KeyboardInterrupt:
-        return EXIT_INTERRUPTED
+        return ExitCode.INTERRUPTED
     except OSError as e:  # outside a command only Typer's own output (help) is written
         silence_stdout()
         say_error(f"cannot write output: {output_error(e)}")
-        return EXIT_OUTPUT
-    except Exception as e:  # the last line of defence: one line, no traceback, no locals
+        return ExitCode.OUTPUT
+    except Exception as e:  # the last line of defence: one line, no traceback unless KL_DEBUG
+        debug_traceback()
         say_error(internal_error(e))
-        return EXIT_INTERNAL
-    return EXIT_OK
+        return ExitCode.INTERNAL
+    return ExitCode.OK

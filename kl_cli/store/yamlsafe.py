@@ -15,6 +15,8 @@ import re
 import stat
 from typing import Any
 
+from kl_cli.errors import ExitCode, KlError
+
 MAX_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_EVENTS = 1_000_000
@@ -24,15 +26,22 @@ MAX_EVENTS = 1_000_000
 PRECHECK_CHARS = MAX_EVENTS // 4
 
 
-class KBFileError(Exception):
+class KBFileError(KlError):
     """A knowledge-base file that cannot be used; `where` is FILE[:LINE:COLUMN]."""
+
+    exit_code = ExitCode.INVALID_KB
 
     def __init__(self, name: str, message: str, line: int | None = None, col: int | None = None):
         self.name = name
-        self.message = message
         self.line = line
         self.col = col
-        super().__init__(self.where + ": " + message)
+        super().__init__(message)
+
+    def show(self) -> str:
+        return self.where + ": " + self.message
+
+    def __str__(self) -> str:
+        return self.show()
 
     @property
     def where(self) -> str:
@@ -42,7 +51,9 @@ class KBFileError(Exception):
 
 
 class KBUnreadableError(KBFileError):
-    """The file cannot be opened or is not a regular file (the CLI's exit 66, not 65)."""
+    """The file cannot be opened or is not a regular file (exit 66, not 65)."""
+
+    exit_code = ExitCode.UNREADABLE_KB
 
 
 class Node:

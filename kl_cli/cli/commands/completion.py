@@ -134,7 +134,7 @@ def script(shell: str, prog: str = "kl") -> str:
 def _show(ctx: Any, param: Any, value: str | None) -> None:
     if value is None or ctx.resilient_parsing:
         return
-    from kl_cli.cli.commands.common import guarded, write_out
+    from kl_cli.cli.output import guarded, write_out
 
     shell = value.strip().lower()
     if shell not in SHELLS:
@@ -160,7 +160,8 @@ def _install(ctx: Any, param: Any, value: bool | None) -> None:
         return
     from typer._completion_shared import install
 
-    from kl_cli.cli.commands.common import EXIT_OUTPUT, Failure, guarded, write_out
+    from kl_cli.cli.output import guarded, write_out
+    from kl_cli.errors import OutputFailed
 
     shell = detect_shell()
     if shell not in SHELLS:
@@ -175,7 +176,7 @@ def _install(ctx: Any, param: Any, value: bool | None) -> None:
         try:
             _, path = install(shell=shell, prog_name=prog, complete_var=var)
         except OSError as e:
-            raise Failure(f"cannot install completion: {e}", EXIT_OUTPUT) from None
+            raise OutputFailed(f"cannot install completion: {e}") from None
         write_out(f"{shell} completion installed in {path}\nIt works in new {shell} sessions.\n")
 
     guarded(run)
@@ -214,7 +215,7 @@ def completion_options() -> list[TyperOption]:
 def ids(ctx: Any, kind: str, incomplete: str) -> list[tuple[str, str]]:
     """(word, what it is) for the entries of a kind (kl_cli/core/kinds.py) whose id (or number)
     starts with `incomplete`, from the knowledge base in use; none if it cannot be read."""
-    from kl_cli.cli.commands.common import data_of, lang_of
+    from kl_cli.cli.options import data_of, lang_of
     from kl_cli.core.folding import fold
     from kl_cli.store.load import load
 

@@ -7,18 +7,11 @@ from typing import Annotated
 
 import typer
 
-from kl_cli.cli.commands.common import (
-    EXIT_INVALID_KB,
-    EXIT_OK,
-    EXIT_UNREADABLE_KB,
-    Fmt,
-    Opts,
-    kb_file_exit,
-    kl_command,
-    load,
-    stdout_utf8,
-    write_out,
-)
+from kl_cli.cli.command import kl_command, load
+from kl_cli.cli.env import env
+from kl_cli.cli.options import Fmt, Opts
+from kl_cli.cli.output import write_out
+from kl_cli.errors import ExitCode
 
 STDIN_NAME = "<stdin>"
 YAML_HEADER = (
@@ -58,9 +51,9 @@ def register(app: typer.Typer) -> None:
 
         data = to_data(load(opts).kb)
         if opts.format == Fmt.json:
-            text = formats.to_json(data, ascii_only=not stdout_utf8())
+            text = formats.to_json(data, ascii_only=not env().stdout_utf8())
         else:
-            text = YAML_HEADER + formats.to_yaml(data, ascii_only=not stdout_utf8())
+            text = YAML_HEADER + formats.to_yaml(data, ascii_only=not env().stdout_utf8())
         write_out(text)
 
     @kl_command(app.command, "validate", formats=frozenset({Fmt.auto, Fmt.plain, Fmt.rich}))
@@ -91,15 +84,15 @@ def register(app: typer.Typer) -> None:
         try:
             raw = read_stream(sys.stdin, display) if path == "-" else read_bytes(path, display)
         except KBFileError as e:
-            lines, code = [str(e)], kb_file_exit(e)
+            lines, code = [e.show()], e.exit_code
         else:
             lines = validate_bytes(raw, display, limit=MAX_PROBLEMS + 1)
-            code = EXIT_INVALID_KB if lines else EXIT_OK
+            code = ExitCode.INVALID_KB if lines else ExitCode.OK
         more = len(lines) > MAX_PROBLEMS  # one past the bound says there are more
         lines = lines[:MAX_PROBLEMS]
-        if code == EXIT_OK:
+        if code == ExitCode.OK:
             summary = f"{display}: valid knowledge base"
-        elif code == EXIT_UNREADABLE_KB:
+        elif code == ExitCode.UNREADABLE_KB:
             summary = f"{display}: cannot be read"
         else:
             count = f"{len(lines)} problem" + ("" if len(lines) == 1 else "s")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from kl_cli.cli.commands.common import HUMAN, Fmt, Opts, emit, kl_command, load, write_out
+from kl_cli.cli.command import emit, kl_command, load
+from kl_cli.cli.options import HUMAN, Fmt, Opts
+from kl_cli.cli.output import write_out
 
 ORG_FORMATS = HUMAN | {Fmt.mermaid, Fmt.dot}
 

@@ -8,8 +8,10 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from kl_cli.cli.commands.common import Opts, UsageError, emit, kl_command, load, whole_number
+from kl_cli.cli.command import emit, kl_command, load
 from kl_cli.cli.commands.completion import autocomplete, paragraph_items
+from kl_cli.cli.options import Opts, whole_number
+from kl_cli.errors import UsageError
 from kl_cli.present.views import bodies as body_views
 from kl_cli.present.views import overview as overview_views
 from kl_cli.present.views import statutes as statute_views

@@ -6,7 +6,9 @@ from typing import Annotated
 
 import typer
 
-from kl_cli.cli.commands.common import Opts, UsageError, emit, kl_command, whole_number
+from kl_cli.cli.command import emit, kl_command
+from kl_cli.cli.options import Opts, whole_number
+from kl_cli.errors import UsageError
 
 TextArg = Annotated[
     list[str],
