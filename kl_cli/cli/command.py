@@ -6,13 +6,17 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from kl_cli.cli.env import env
 from kl_cli.cli.options import _COMMON_PARAMS, COMMON, HUMAN, Fmt, Opts, resolve
-from kl_cli.cli.output import guarded, write_out
+from kl_cli.cli.output import guarded, say_debug, write_out
+
+if TYPE_CHECKING:
+    from kl_cli.store.cache import Cache
+    from kl_cli.store.load import Loaded
 
 
 def kl_command(
@@ -80,7 +84,15 @@ def emit(opts: Opts, view: Any) -> None:
     write_out(text)
 
 
-def load(opts: Opts) -> Any:
+def user_cache() -> Cache:
+    """The cache this call's environment names; KL_DEBUG=1 hears why it is not used."""
+    from kl_cli.store.cache import Cache
+
+    return Cache.for_user(env().environ, say_debug)
+
+
+def load(opts: Opts) -> Loaded:
+    """The knowledge base the options name, through this call's cache."""
     from kl_cli.store.load import load as load_kb
 
-    return load_kb(opts.data)
+    return load_kb(opts.data, user_cache() if opts.data is not None else None)

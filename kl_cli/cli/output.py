@@ -124,6 +124,14 @@ def say_error(message: str) -> None:
     say_line(f"kl: error: {shorten(inert(message, single_line=True))}\n")
 
 
+def say_debug(message: str) -> None:
+    """A `kl: debug: ...` line on stderr, under KL_DEBUG=1 only."""
+    if env().debug:
+        from kl_cli.present.formats import inert
+
+        say_line(f"kl: debug: {inert(message, single_line=True)}\n")
+
+
 def say_line(line: str) -> None:
     """Write `line` to stderr as its encoding can hold it; never raises (stderr may be gone)."""
     try:

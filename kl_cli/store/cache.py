@@ -20,8 +20,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -50,32 +49,28 @@ def key(raw: bytes, salt: str) -> str:
     return blake2b(raw, digest_size=32).hexdigest() + "-" + salt
 
 
-def debug(message: str) -> None:
-    """One diagnostic line on stderr, only under KL_DEBUG=1 (never fails, even without stderr)."""
-    if os.environ.get("KL_DEBUG", "") != "1":
-        return
-    try:
-        sys.stderr.write(f"kl: debug: {message}\n")
-        sys.stderr.flush()
-    except (OSError, ValueError, AttributeError):
-        pass
+Report = Callable[[str], None]  # where the cache says why it is not used (KL_DEBUG=1)
+
+
+def _silent(message: str) -> None:
+    pass
 
 
 class _Untrusted(Exception):
     """The cache directory is not the user's alone: run uncached (the message says why)."""
 
 
-def location() -> str | None:
+def location(environ: Mapping[str, str], debug: Report = _silent) -> str | None:
     """The cache's parent directory (XDG_CACHE_HOME or ~/.cache), or None: no cache."""
-    if os.environ.get("KL_NO_CACHE", "") not in ("", "0"):
+    if environ.get("KL_NO_CACHE", "") not in ("", "0"):
         debug("cache not used: KL_NO_CACHE is set")
         return None
     if not hasattr(os, "geteuid") or not {os.open, os.mkdir, os.rename} <= os.supports_dir_fd:
         return None  # pragma: no cover - no owner to check, or no *at() calls to pin it with
-    base = os.environ.get("XDG_CACHE_HOME", "")
+    base = environ.get("XDG_CACHE_HOME", "")
     if os.path.isabs(base):  # the XDG spec says relative values are ignored
         return base
-    home = os.environ.get("HOME")
+    home = environ.get("HOME")
     if home is None:  # no HOME at all: the password database's home directory
         home = os.path.expanduser("~")
         if not os.path.isabs(home):
@@ -104,20 +99,22 @@ class Cache:
     the call and KL_DEBUG=1 says why, once.
     """
 
-    def __init__(self, base: str | None):
+    def __init__(self, base: str | None, debug: Report = _silent):
         self.base = base or ""
         self.path = os.path.join(self.base, DIR_NAME)
         self._off = base is None
+        self._debug = debug
 
     @classmethod
-    def for_user(cls) -> Cache:
-        """The cache kl should use (off when turned off, or without a usable HOME)."""
-        return cls(location())
+    def for_user(cls, environ: Mapping[str, str] | None = None, debug: Report = _silent) -> Cache:
+        """The cache kl should use (off when turned off, or without a usable HOME), as the
+        environment given says (the process's own by default); `debug` hears why it is not."""
+        return cls(location(os.environ if environ is None else environ, debug), debug)
 
     def _off_because(self, reason: str) -> None:
         if not self._off:
             self._off = True
-            debug(f"cache not used: {reason}")
+            self._debug(f"cache not used: {reason}")
 
     def _open_dir(self, create: bool) -> int | None:
         """A descriptor of the checked kl/ directory; None if it is missing (and not created)
@@ -180,7 +177,7 @@ class Cache:
         if fd is None:
             return None
         try:
-            text = _read_entry(fd, name)
+            text = _read_entry(fd, name, self._debug)
         finally:
             os.close(fd)
         if text is None:
@@ -188,7 +185,7 @@ class Cache:
         try:
             return parse(text)
         except Exception as e:  # noqa: BLE001 - any failure of cached data is a miss
-            debug(f"cache entry {name} ignored: {type(e).__name__}: {str(e)[:200]}")
+            self._debug(f"cache entry {name} ignored: {type(e).__name__}: {str(e)[:200]}")
             return None
 
     def put(self, name: str, text: str) -> None:
@@ -198,7 +195,7 @@ class Cache:
         except UnicodeError:
             return
         if len(data) > MAX_ENTRY_BYTES:
-            debug(f"cache entry {name} not written: {len(data)} bytes is over the limit")
+            self._debug(f"cache entry {name} not written: {len(data)} bytes is over the limit")
             return
         fd = self._open_dir(create=True)
         if fd is None:
@@ -207,12 +204,13 @@ class Cache:
             _sweep(fd)
             _write_entry(fd, name, data)
         except OSError as e:  # full, read-only, raced: run without the cache
-            debug(f"cache entry {name} not written: {os.strerror(e.errno) if e.errno else e}")
+            reason = os.strerror(e.errno) if e.errno else e
+            self._debug(f"cache entry {name} not written: {reason}")
         finally:
             os.close(fd)
 
 
-def _read_entry(dir_fd: int, name: str) -> str | None:
+def _read_entry(dir_fd: int, name: str, debug: Report) -> str | None:
     """The text of an entry the user owns and no one else can write, bounded; else None.
 
     Not following symbolic links and not blocking: a link, FIFO or device planted there is

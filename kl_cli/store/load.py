@@ -40,11 +40,15 @@ def load_bundled() -> KnowledgeBase:
         return loads(f.read())
 
 
-def load(data: str | None) -> Loaded:
-    """The knowledge base in use: `data` (from --data or KL_DATA) or the bundled one."""
+def load(data: str | None, cache: Cache | None = None) -> Loaded:
+    """The knowledge base in use: `data` (from --data or KL_DATA) or the bundled one.
+
+    `cache` is the cache to use for a user's file; None: the one the process environment
+    names (the CLI passes the one its own environment names).
+    """
     if data is None:
         return Loaded(load_bundled())
-    return Loaded(load_file(data), data)
+    return Loaded(load_file(data, cache), data)
 
 
 def _build(
@@ -64,19 +68,20 @@ def _build(
         raise InvalidKB(display, e.problems, e.truncated) from None
 
 
-def _cached(raw: bytes) -> tuple[Cache, str]:
-    """The user's cache and the key of `raw` in it (its hash and kl's version)."""
+def _cached(raw: bytes, cache: Cache | None) -> tuple[Cache, str]:
+    """The cache to use (the user's, if none is given) and the key of `raw` in it (its hash
+    and kl's version)."""
     from kl_cli.store.cache import Cache, key
 
-    return Cache.for_user(), key(raw, __version__)
+    return cache if cache is not None else Cache.for_user(), key(raw, __version__)
 
 
-def load_file(path: str) -> KnowledgeBase:
+def load_file(path: str, cache: Cache | None = None) -> KnowledgeBase:
     """Read, bound, parse and validate a user knowledge base, using the cache when allowed."""
     from kl_cli.store.yamlsafe import read_bytes
 
     raw = read_bytes(path, path)
-    return _load_bytes(raw, path, *_cached(raw))
+    return _load_bytes(raw, path, *_cached(raw, cache))
 
 
 def _load_bytes(raw: bytes, path: str, cache: Cache, key: str) -> KnowledgeBase:
@@ -100,7 +105,9 @@ def _load_bytes(raw: bytes, path: str, cache: Cache, key: str) -> KnowledgeBase:
     return kb
 
 
-def load_search_index(data: str | None) -> tuple[SearchIndex, str | None]:
+def load_search_index(
+    data: str | None, cache: Cache | None = None
+) -> tuple[SearchIndex, str | None]:
     """The search index of the knowledge base in use, and its path (None: the bundled one).
 
     For a user knowledge base the index (every text with both foldings) is cached beside the
@@ -117,12 +124,12 @@ def load_search_index(data: str | None) -> tuple[SearchIndex, str | None]:
     # Read once: the index is cached under the hash of the very bytes it is built from, even
     # if the file changes meanwhile.
     raw = read_bytes(data, data)
-    cache, key = _cached(raw)
+    used, key = _cached(raw, cache)
     name = f"{key}.search.json"
-    index = cache.get(name, index_from_json)
+    index = used.get(name, index_from_json)
     if index is None:
-        index = build_index(_load_bytes(raw, data, cache, key))
-        cache.put(name, index_to_json(index))
+        index = build_index(_load_bytes(raw, data, used, key))
+        used.put(name, index_to_json(index))
     return index, data
 
 

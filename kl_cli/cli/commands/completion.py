@@ -215,13 +215,15 @@ def completion_options() -> list[TyperOption]:
 def ids(ctx: Any, kind: str, incomplete: str) -> list[tuple[str, str]]:
     """(word, what it is) for the entries of a kind (kl_cli/core/kinds.py) whose id (or number)
     starts with `incomplete`, from the knowledge base in use; none if it cannot be read."""
+    from kl_cli.cli.command import user_cache
     from kl_cli.cli.options import data_of, lang_of
     from kl_cli.core.folding import fold
     from kl_cli.store.load import load
 
     lang = lang_of(ctx, strict=False)
     try:
-        kb = load(data_of(ctx, strict=False)).kb
+        data = data_of(ctx, strict=False)
+        kb = load(data, user_cache() if data is not None else None).kb
     except Exception:  # completion must never print an error into the command line
         return []
     import itertools

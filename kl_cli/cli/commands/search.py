@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from kl_cli.cli.command import emit, kl_command
+from kl_cli.cli.command import emit, kl_command, user_cache
 from kl_cli.cli.options import Opts, whole_number
 from kl_cli.errors import UsageError
 
@@ -62,5 +62,5 @@ def register(app: typer.Typer) -> None:
             raise UsageError(f"search text {blank!r} has no letter, digit or sign to search for")
         from kl_cli.store.load import load_search_index
 
-        index, _ = load_search_index(opts.data)
+        index, _ = load_search_index(opts.data, user_cache() if opts.data else None)
         emit(opts, search_view(index, opts.lang, text, limit))
