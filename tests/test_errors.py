@@ -3,6 +3,10 @@ traceback of an internal error for a bug report."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from kl_cli.errors import ExitCode, InvalidKB, KlError, LookupFailed, OutputFailed, Problem
@@ -62,3 +66,17 @@ def test_kl_debug_0_is_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(value_views, "values", _crash)
     monkeypatch.setenv("KL_DEBUG", "0")
     assert_error(run("values"), 70, "internal error: RuntimeError: boom")
+
+
+def test_exit_handlers_run_though_kl_skips_the_teardown(tmp_path: Path) -> None:
+    marker = tmp_path / "atexit-ran"
+    code = (
+        "import atexit, sys\n"
+        f"atexit.register(lambda: open({str(marker)!r}, 'w').close())\n"
+        "sys.argv = ['kl', 'values', '-f', 'plain']\n"
+        "from kl_cli.__main__ import main\n"
+        "main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.startswith(b"dagsordenen\t1\t"), done.stderr
+    assert marker.exists()

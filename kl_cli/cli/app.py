@@ -104,10 +104,13 @@ def main() -> None:
     """The console-script entry point: run, flush, and leave without the interpreter's teardown.
 
     kl is a short-lived process that creates no reference cycles worth collecting, so the cyclic
-    garbage collector is off, and the exit skips the final collection and module teardown
-    (measured: about 8 ms of every call; see bench/startup.py). Everything kl writes is flushed
-    first; a flush that fails is the usual exit 74.
+    garbage collector is off, and the exit skips the final collection and module teardown: a
+    normal exit (with gc.freeze()) measured 1 ms slower for `kl values -f plain` and 2-6 ms for
+    `kl bodies -f rich`, whose Rich modules it tears down. Exit handlers still run (atexit:
+    coverage, a caller's own), and everything kl writes is flushed first; a flush that fails
+    is the usual exit 74.
     """
+    import atexit
     import gc
     import os
 
@@ -122,6 +125,7 @@ def main() -> None:
                 silence_stdout()
                 say_error(f"cannot write output: {output_error(e)}")
                 code = ExitCode.OUTPUT
+    atexit._run_exitfuncs()
     os._exit(code)
 
 
