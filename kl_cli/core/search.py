@@ -10,7 +10,6 @@ it is cached with the knowledge base (kl_cli/store/load.py), so a search there f
 from __future__ import annotations
 
 import bisect
-import difflib
 import itertools
 import re
 import unicodedata
@@ -306,6 +305,8 @@ def _vocabulary(texts: list[str]) -> list[tuple[str, str, str]]:
 
 def closest_words(vocabulary: list[tuple[str, str, str]], word: str, n: int = 3) -> list[str]:
     """The KB's words closest to `word` under either folding (difflib ratio 0.6 or more)."""
+    import difflib  # only when nothing matched
+
     scores: dict[str, float] = {}
     for i, long in enumerate((True, False)):
         matcher = difflib.SequenceMatcher()

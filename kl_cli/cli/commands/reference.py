@@ -12,11 +12,6 @@ from kl_cli.cli.command import emit, kl_command, load
 from kl_cli.cli.commands.completion import autocomplete, paragraph_items
 from kl_cli.cli.options import Opts, whole_number
 from kl_cli.errors import UsageError
-from kl_cli.present.views import bodies as body_views
-from kl_cli.present.views import overview as overview_views
-from kl_cli.present.views import statutes as statute_views
-from kl_cli.present.views import texts as text_views
-from kl_cli.present.views import values as value_views
 
 ValueArg = Annotated[
     str | None,
@@ -58,6 +53,8 @@ def register(app: typer.Typer) -> None:
         Example:
           kl about --lang en
         """
+        from kl_cli.present.views import overview as overview_views
+
         emit(opts, overview_views.about(load(opts).kb, opts.lang))
 
     @kl_command(app.command, "values")
@@ -73,6 +70,7 @@ def register(app: typer.Typer) -> None:
           kl values kommunerne --lang en
         """
         from kl_cli.core.lookup import find_value
+        from kl_cli.present.views import values as value_views
 
         kb = load(opts).kb
         if value is None:
@@ -92,6 +90,7 @@ def register(app: typer.Typer) -> None:
           kl leadership 1 -f plain
         """
         from kl_cli.core.lookup import find_value
+        from kl_cli.present.views import values as value_views
 
         kb = load(opts).kb
         chosen = find_value(kb, value) if value is not None else None
@@ -110,6 +109,7 @@ def register(app: typer.Typer) -> None:
           kl bodies "executive committee" --lang en
         """
         from kl_cli.core.lookup import find_body
+        from kl_cli.present.views import bodies as body_views
 
         kb = load(opts).kb
         if body is None:
@@ -125,6 +125,8 @@ def register(app: typer.Typer) -> None:
         Example:
           kl services --lang en
         """
+        from kl_cli.present.views import texts as text_views
+
         emit(opts, text_views.services(load(opts).kb, opts.lang))
 
     @kl_command(app.command, "international")
@@ -135,6 +137,8 @@ def register(app: typer.Typer) -> None:
         Example:
           kl international -f markdown
         """
+        from kl_cli.present.views import texts as text_views
+
         emit(opts, text_views.international(load(opts).kb, opts.lang))
 
     @kl_command(app.command, "sources")
@@ -147,6 +151,8 @@ def register(app: typer.Typer) -> None:
         Example:
           kl sources --json
         """
+        from kl_cli.present.views import texts as text_views
+
         loaded = load(opts)
         emit(opts, text_views.sources(loaded.kb, opts.lang, loaded.path))
 
@@ -191,6 +197,8 @@ def statutes(opts: Opts) -> None:
       kl statutes 4
       kl statutes "§ 6 stk. 2" --lang en
     """
+    from kl_cli.present.views import statutes as statute_views
+
     emit(opts, statute_views.statutes(load(opts).kb, opts.lang))
 
 
@@ -206,6 +214,7 @@ def statutes_paragraph(opts: Opts, paragraph: ParagraphArg) -> None:
 
     from kl_cli.core.lookup import find_paragraph
     from kl_cli.errors import LookupFailed
+    from kl_cli.present.views import statutes as statute_views
 
     kb = load(opts).kb
     try:
@@ -250,6 +259,8 @@ def statutes_amendment(
       kl statutes amendment
       kl statutes amendment --delegates 98 --votes-for 70 --json
     """
+    from kl_cli.present.views import statutes as statute_views
+
     if votes_for is not None and delegates is None:
         raise UsageError("--votes-for needs --delegates")
     if votes_for is not None and delegates is not None and votes_for > delegates:
@@ -289,6 +300,8 @@ def statutes_delegates(
       kl statutes delegates --population 40.500
       kl statutes delegates --population 340000 --council-seats 31 --json
     """
+    from kl_cli.present.views import statutes as statute_views
+
     kb = load(opts).kb
     emit(opts, statute_views.delegates(kb, opts.lang, parse_population(population), council_seats))
 
