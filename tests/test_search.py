@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from kl_cli.core.folding import fold, fold_map, foldings
 from kl_cli.core.models import KnowledgeBase, Lang, Text
-from kl_cli.core.record import fields, is_record
+from kl_cli.core.record import Record, fields
 from kl_cli.core.search import RANKS, SNIPPET, entries, make_snippet, search
 from kl_cli.errors import LookupFailed
 from kl_cli.store.load import load_bundled
@@ -130,7 +130,7 @@ def _texts(node: Any) -> list[str]:
         return [node.da, node.en]
     if isinstance(node, tuple):
         return [t for item in node for t in _texts(item)]
-    if is_record(node):
+    if isinstance(node, Record):
         return [t for name in fields(node) for t in _texts(getattr(node, name))]
     return []
 

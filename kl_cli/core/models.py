@@ -12,8 +12,8 @@ Confidence = Literal["high", "medium", "low"]
 Relation = Literal["elects", "advises", "sets_up", "member_of", "decides"]
 ActorKind = Literal["body", "actor"]
 
-SCHEMA_VERSION = 1
-SUPPORTED_SCHEMA_VERSIONS = (1,)
+SCHEMA_VERSION = 1  # of the knowledge-base file (data/kl.yaml, a --data file)
+SUPPORTED_SCHEMA_VERSIONS = (SCHEMA_VERSION,)
 
 
 class Text(Record):

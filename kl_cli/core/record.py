@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, dataclass_transform
 
-MISSING: Any = object()
-
 
 class FrozenError(AttributeError):
     """Records are immutable."""
@@ -83,10 +81,6 @@ class Record:
 def fields(record_or_class: Any) -> tuple[str, ...]:
     """The field names of a record class or instance, in declaration order."""
     return record_or_class.__fields__  # type: ignore[no-any-return]
-
-
-def is_record(obj: Any) -> bool:
-    return isinstance(obj, Record) or (isinstance(obj, type) and issubclass(obj, Record))
 
 
 def to_data(obj: Any, tag: str | None = None) -> Any:
