@@ -285,7 +285,7 @@ def build_pairs(
         ),
     ]
     if search:
-        pairs.append(Pair("search", case("search", QUERY), typer_base(), None, 1.3))
+        pairs.append(Pair("search", case("search", QUERY), typer_base(), 1.15, 1.3))
     else:
         notes.append(f"`kl search` does not exist yet: the search cases ({QUERY!r}) are skipped.")
     pairs.append(Pair("help", case("--help"), typer_base(), None, 1.3))
