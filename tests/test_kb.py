@@ -31,17 +31,12 @@ def test_bundled_yaml_validates_against_the_models() -> None:
 
 
 def test_compiled_json_is_fresh() -> None:
-    # data/kl.json is what kl reads at run time; regenerate it with:
-    #   python -c "from pathlib import Path; from kl_cli.store.load import compile_yaml; \
-    #     Path('data/kl.json').write_text(compile_yaml(Path('data/kl.yaml')), encoding='utf-8')"
+    # data/kl.json is what kl reads at run time; regenerate it with python -m kl_cli.store.compile
     assert COMPILED.read_text(encoding="utf-8") == compile_yaml(YAML), "data/kl.json is stale"
 
 
 def test_compiled_search_index_is_fresh() -> None:
-    # data/kl.search.json is the bundled search index; regenerate it with:
-    #   python -c "from pathlib import Path; from kl_cli.store.load import compile_index; \
-    #     Path('data/kl.search.json').write_text(compile_index(Path('data/kl.yaml')), \
-    #     encoding='utf-8')"
+    # data/kl.search.json is the bundled search index; python -m kl_cli.store.compile remakes it
     assert INDEX.read_text(encoding="utf-8") == compile_index(YAML), "kl.search.json is stale"
 
 
