@@ -27,19 +27,24 @@ def encoded(text: str, stream: Any) -> tuple[bytes, str]:
         return text.encode("ascii", "backslashreplace"), "ascii"
 
 
+def _write(stream: Any, text: str) -> None:
+    """`text` on `stream` in one write of bytes (its encoding, escapes for what it cannot hold),
+    after whatever the stream still buffers."""
+    data, encoding = encoded(text, stream)
+    buffer = getattr(stream, "buffer", None)
+    if buffer is not None:
+        stream.flush()
+        buffer.write(data)
+        buffer.flush()
+    else:
+        stream.write(data.decode(encoding))
+        stream.flush()
+
+
 def write_out(text: str) -> None:
     """Write to stdout once; a closed pipe ends quietly, an unwritable stdout is exit 74."""
-    stream = env().stdout  # never None: usable_streams() puts a ClosedStdout in its place
-    data, encoding = encoded(text, stream)
     try:
-        buffer = getattr(stream, "buffer", None)
-        if buffer is not None:
-            stream.flush()
-            buffer.write(data)
-            buffer.flush()
-        else:
-            stream.write(data.decode(encoding))
-            stream.flush()
+        _write(env().stdout, text)  # never None: usable_streams() puts a ClosedStdout there
     except BrokenPipeError:
         silence_stdout()
         raise typer.Exit(ExitCode.OK) from None
@@ -135,16 +140,7 @@ def say_debug(message: str) -> None:
 def say_line(line: str) -> None:
     """Write `line` to stderr as its encoding can hold it; never raises (stderr may be gone)."""
     try:
-        stream = env().stderr
-        data, encoding = encoded(line, stream)
-        buffer = getattr(stream, "buffer", None)
-        if buffer is not None:
-            stream.flush()
-            buffer.write(data)
-            buffer.flush()
-        else:
-            stream.write(data.decode(encoding))
-            stream.flush()
+        _write(env().stderr, line)
     except (OSError, ValueError, AttributeError):
         pass
 

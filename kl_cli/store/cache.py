@@ -23,6 +23,8 @@ import stat
 from collections.abc import Callable, Mapping
 from typing import TypeVar
 
+from kl_cli.store.files import read_bounded
+
 T = TypeVar("T")
 
 DIR_NAME = "kl"
@@ -234,17 +236,10 @@ def _read_entry(dir_fd: int, name: str, debug: Report) -> str | None:
                 os.fchmod(fd, 0o600)  # written by an older kl: private from now on
             except OSError:  # a read-only file system: readable as it is
                 pass
-        chunks: list[bytes] = []
-        remaining = MAX_ENTRY_BYTES + 1
-        while remaining > 0:
-            chunk = os.read(fd, min(remaining, 1 << 22))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            remaining -= len(chunk)
-        if remaining <= 0:
+        raw = read_bounded(lambda n: os.read(fd, n), MAX_ENTRY_BYTES, 1 << 22)
+        if len(raw) > MAX_ENTRY_BYTES:
             raise _Untrusted("grew over the limit while read")
-        return b"".join(chunks).decode("utf-8")
+        return raw.decode("utf-8")
     except (_Untrusted, OSError, UnicodeDecodeError) as e:
         debug(f"cache entry {name} ignored: {e}")
         return None

@@ -16,6 +16,7 @@ import stat
 from typing import Any
 
 from kl_cli.errors import ExitCode, KlError
+from kl_cli.store.files import read_bounded
 
 MAX_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 64
@@ -90,19 +91,11 @@ def read_bytes(path: str, display: str, limit: int = MAX_BYTES) -> bytes:
             raise KBUnreadableError(display, "not a regular file")
         if st.st_size > limit:
             raise KBFileError(display, f"file is {st.st_size} bytes; the limit is {limit} bytes")
-        chunks: list[bytes] = []
-        remaining = limit + 1
-        while remaining > 0:
-            chunk = os.read(fd, min(remaining, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            remaining -= len(chunk)
+        data = read_bounded(lambda n: os.read(fd, n), limit)
     except OSError as e:
         raise KBUnreadableError(display, _os_reason(e)) from None
     finally:
         os.close(fd)
-    data = b"".join(chunks)
     if len(data) > limit:
         raise KBFileError(display, f"file is larger than the limit of {limit} bytes")
     return data
@@ -123,21 +116,18 @@ def read_stream(stream: Any, display: str, limit: int = MAX_BYTES) -> bytes:
     binary = getattr(stream, "buffer", stream)
     if binary is None:
         raise KBUnreadableError(display, "standard input is closed")
-    chunks: list[bytes] = []
-    remaining = limit + 1
+
+    def read(n: int) -> bytes:
+        chunk = binary.read(n)
+        if isinstance(chunk, str):  # a text stream without a buffer
+            return chunk.encode("utf-8", "surrogateescape")
+        return bytes(chunk)
+
     try:
-        while remaining > 0:
-            chunk = binary.read(min(remaining, 1 << 20))
-            if not chunk:
-                break
-            if isinstance(chunk, str):  # a text stream without a buffer
-                chunk = chunk.encode("utf-8", "surrogateescape")
-            chunks.append(chunk)
-            remaining -= len(chunk)
+        data = read_bounded(read, limit)
     except (OSError, ValueError) as e:
         reason = _os_reason(e) if isinstance(e, OSError) else "standard input is closed"
         raise KBUnreadableError(display, reason) from None
-    data = b"".join(chunks)
     if len(data) > limit:
         raise KBFileError(display, f"input is larger than the limit of {limit} bytes")
     return data
