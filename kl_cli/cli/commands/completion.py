@@ -151,7 +151,9 @@ def detect_shell() -> str | None:
     """The shell kl runs under (via shellingham, as Typer does), else $SHELL's name."""
     from typer._completion_shared import _get_shell_name
 
-    name = _get_shell_name() or os.path.basename(os.environ.get("SHELL", "")) or None
+    from kl_cli.cli.env import env
+
+    name = _get_shell_name() or os.path.basename(env().get("SHELL")) or None
     return name.lower() if name else None
 
 
