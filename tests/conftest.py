@@ -1,19 +1,26 @@
-"""Shared test helpers: an isolated environment, the in-process runner and error assertions."""
+"""Shared test helpers: an isolated environment, the in-process runner, error assertions and
+the bundled knowledge base as plain data to copy and break."""
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner, Result
 
 from kl_cli.cli.app import app
+from kl_cli.core.record import to_data
+from kl_cli.present import formats
+from kl_cli.store.load import load_bundled
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE_GOLDEN = os.environ.get("KL_UPDATE_GOLDEN") == "1"
+BUNDLED = to_data(load_bundled())
 
 _CLEARED = ("KL_LANG", "KL_DATA", "NO_COLOR", "FORCE_COLOR", "KL_NO_CACHE", "TERM", "CLICOLOR")
 
@@ -29,6 +36,30 @@ def isolated_env(
     monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
     monkeypatch.setenv("COLUMNS", "80")
     yield cache
+
+
+@pytest.fixture
+def corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A directory for corpus files that is also the working directory."""
+    directory = tmp_path / "corpus"
+    directory.mkdir()
+    monkeypatch.chdir(directory)
+    return directory
+
+
+def kb_data() -> dict[str, Any]:
+    """A fresh, mutable copy of the bundled knowledge base as plain data."""
+    return copy.deepcopy(BUNDLED)
+
+
+def kb_text(data: dict[str, Any] | None = None) -> str:
+    """`data` (by default the bundled knowledge base) as a knowledge-base YAML file's text."""
+    return formats.to_yaml(kb_data() if data is None else data)
+
+
+def write_kb(path: Path, data: dict[str, Any]) -> Path:
+    path.write_text(kb_text(data), encoding="utf-8")
+    return path
 
 
 def run(*args: str, input: str | bytes | None = None, env: dict[str, str] | None = None) -> Result:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 from pathlib import Path
 from typing import Any
@@ -10,24 +9,9 @@ from typing import Any
 import pytest
 
 from kl_cli.core.models import SUPPORTED_SCHEMA_VERSIONS
-from kl_cli.core.record import to_data
-from kl_cli.present import formats
-from kl_cli.store.load import load_bundled
 from kl_cli.store.locate import bundled_yaml
 from kl_cli.store.yamlsafe import MAX_BYTES
-from tests.conftest import assert_error, run
-
-BUNDLED = to_data(load_bundled())
-
-
-def kb_data() -> dict[str, Any]:
-    """A fresh, mutable copy of the bundled knowledge base as plain data."""
-    return copy.deepcopy(BUNDLED)
-
-
-def write_kb(path: Path, data: dict[str, Any]) -> Path:
-    path.write_text(formats.to_yaml(data), encoding="utf-8")
-    return path
+from tests.conftest import BUNDLED, assert_error, kb_data, run, write_kb
 
 
 def cache_files(cache: Path) -> list[Path]:

@@ -9,12 +9,10 @@ from typing import Any
 import pytest
 
 from kl_cli.core.kinds import KINDS, kind
-from kl_cli.core.record import to_data
 from kl_cli.core.search import entries
 from kl_cli.store.load import load_bundled, validate_bytes
-from tests.test_hostile import kb_text
+from tests.conftest import kb_data, kb_text
 
-BUNDLED = to_data(load_bundled())
 REFS = [(k.name, field) for k in KINDS for field, _ in k.refs]
 
 
@@ -29,7 +27,7 @@ def _at(data: dict[str, Any], path: str) -> list[Any]:
 @pytest.mark.parametrize(("name", "field"), REFS, ids=[f"{n}.{f}" for n, f in REFS])
 def test_every_declared_reference_is_checked(name: str, field: str) -> None:
     k = kind(name)
-    data = copy.deepcopy(BUNDLED)
+    data = kb_data()
     items = _at(data, k.path)
     i = next(i for i, item in enumerate(items) if item.get(field))
     many = isinstance(items[i][field], list)
@@ -41,7 +39,7 @@ def test_every_declared_reference_is_checked(name: str, field: str) -> None:
 
 @pytest.mark.parametrize("k", [k for k in KINDS if k.ids], ids=lambda k: k.name)
 def test_every_kind_with_ids_keeps_them_unique(k: Any) -> None:
-    data = copy.deepcopy(BUNDLED)
+    data = kb_data()
     items = _at(data, k.path)
     items.append(copy.deepcopy(items[0]))
     problems = validate_bytes(kb_text(data).encode(), "kb.yaml")
@@ -56,7 +54,7 @@ def test_search_finds_a_text_of_every_kind_that_has_texts() -> None:
 
 
 def test_a_body_citing_an_unknown_paragraph_is_a_problem() -> None:
-    data = copy.deepcopy(BUNDLED)
+    data = kb_data()
     data["bodies"][0]["paragraphs"] = ["99"]
     problems = validate_bytes(kb_text(data).encode(), "kb.yaml")
     assert any("bodies[0].paragraphs[0]: unknown statute paragraph '99'" in p for p in problems)

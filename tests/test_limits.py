@@ -15,8 +15,7 @@ from kl_cli.store import yamlsafe
 from kl_cli.store.load import MAX_PROBLEMS, load_search_index
 from kl_cli.store.schema import SchemaError, build_kb
 from kl_cli.store.yamlsafe import decode, parse
-from tests.conftest import assert_error, run
-from tests.test_kbfile import kb_data, write_kb
+from tests.conftest import assert_error, kb_data, run, write_kb
 
 # Far more problems than are ever listed, yet well inside the 4 MiB / 1M-event caps.
 MANY = 200_000
