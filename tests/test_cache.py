@@ -510,6 +510,7 @@ Data = dict[str, Any]
 
 def _body(data: Data, body_id: str = "bestyrelse") -> Data:
     (body,) = (b for b in data["kb"]["bodies"] if b["id"] == body_id)
+    assert isinstance(body, dict), body
     return body
 
 

@@ -8,19 +8,24 @@ import re
 import shlex
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import typer
+from typer._click import Command  # Typer's bundled Click, as kl_cli's completion uses
+from typer.core import TyperGroup
 
 from kl_cli.cli.app import app, help_tables
 from tests.conftest import ROOT, run
 
 
-def _commands(group: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
-    for name, command in getattr(group, "commands", {}).items():
-        yield (*path, name), command
-        yield from _commands(command, (*path, name))
+def _commands(
+    command: Command, path: tuple[str, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], Command]]:
+    """Every command under `command`, by path; every group of kl's is a TyperGroup."""
+    if isinstance(command, TyperGroup):
+        for name, sub in command.commands.items():
+            yield (*path, name), sub
+            yield from _commands(sub, (*path, name))
 
 
 ROOT_COMMAND = typer.main.get_command(app)
@@ -86,6 +91,7 @@ def test_every_example_in_help_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 def _listed(path: tuple[str, ...]) -> int:
     """Where a command comes in its group's help listing."""
     group = COMMANDS[path[:-1]] if len(path) > 1 else ROOT_COMMAND
+    assert isinstance(group, TyperGroup), path
     return list(group.commands).index(path[-1])
 
 

@@ -62,8 +62,16 @@ def test_bodies_typo_says_did_you_mean_in_every_format(fmt: str) -> None:
 
 # --- every name of everything resolves to it -----------------------------------------------------
 
+
+def _named(name: str) -> list[tuple[Any, list[str]]]:
+    """Every entry of a kind with its names (id first)."""
+    names = kind_of(name).names
+    assert names is not None, name
+    return [(e, names(e)) for e in kind_of(name).entries(KB)]
+
+
 FINDERS: list[tuple[str, Callable[[KnowledgeBase, str], Any], list[tuple[Any, list[str]]]]] = [
-    (name, finder, [(e, kind_of(name).names(e)) for e in kind_of(name).entries(KB)])  # type: ignore[misc]
+    (name, finder, _named(name))
     for name, finder in (("value", find_value), ("body", find_body), ("paragraph", find_paragraph))
 ]
 NAMED = [

@@ -11,6 +11,7 @@ import pydot
 import pytest
 
 from kl_cli.core import org as org
+from kl_cli.core.models import Edge, Lang
 from kl_cli.store.load import load_bundled
 from tests.conftest import ROOT, assert_error, check_golden, run
 
@@ -30,9 +31,9 @@ GUIDES = re.compile(r"[│├└─]")
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:pydot.dot_parser")
 
 
-def _names(lang: str) -> dict[str, str]:
-    names = {b.id: b.name.get(lang) for b in KB.bodies}  # type: ignore[arg-type]
-    return names | {a.id: a.name.get(lang) for a in KB.actors}  # type: ignore[arg-type]
+def _names(lang: Lang) -> dict[str, str]:
+    names = {b.id: b.name.get(lang) for b in KB.bodies}
+    return names | {a.id: a.name.get(lang) for a in KB.actors}
 
 
 def _cells(line: str) -> int:
@@ -64,7 +65,7 @@ def test_chart_golden(fmt: str, lang: str) -> None:
 
 @pytest.mark.parametrize("lang", ["da", "en"])
 @pytest.mark.parametrize("columns", [80, 60, 40, 30])
-def test_rich_tree_fits_and_never_cuts_a_name(lang: str, columns: int) -> None:
+def test_rich_tree_fits_and_never_cuts_a_name(lang: Lang, columns: int) -> None:
     out = run("org", "-f", "rich", "--lang", lang, env={"COLUMNS": str(columns)}).stdout
     assert max(_cells(line) for line in out.splitlines()) <= columns
     assert "…" not in out
@@ -99,7 +100,7 @@ def test_forest_draws_every_node_once_and_every_edge_once() -> None:
     graph = org.build_graph(KB)
     trees = org.forest(graph)
     drawn: list[str] = []
-    edges: list[org.Edge] = []
+    edges: list[Edge] = []
     refs: dict[tuple[str, str, str], str] = {}
 
     def walk(b: org.Branch, ancestors: tuple[str, ...]) -> None:
@@ -108,8 +109,8 @@ def test_forest_draws_every_node_once_and_every_edge_once() -> None:
             assert b.edge.object == b.node
             assert b.edge.subject == (ancestors[-1] if ancestors else None)
         if b.ref:
-            assert not b.children
-            refs[(b.edge.subject, b.edge.relation, b.node)] = b.ref  # type: ignore[union-attr]
+            assert b.edge is not None and not b.children  # a reference is drawn for an edge
+            refs[(b.edge.subject, b.edge.relation, b.node)] = b.ref
             assert (b.ref == "cycle") == (b.node in ancestors)
             return
         drawn.append(b.node)
@@ -164,7 +165,7 @@ def _mermaid(lang: str, *extra: str) -> tuple[dict[str, str], list[tuple[str, st
 
 
 @pytest.mark.parametrize("lang", ["da", "en"])
-def test_mermaid_every_edge_names_two_declared_nodes(lang: str) -> None:
+def test_mermaid_every_edge_names_two_declared_nodes(lang: Lang) -> None:
     nodes, edges = _mermaid(lang)
     assert all(key.isascii() for key in nodes)
     assert len(edges) == len(KB.relations)
@@ -184,8 +185,10 @@ def _dot(text: str) -> pydot.Dot:
     return graphs[0]
 
 
-def _unquote(value: str) -> str:
-    assert value.startswith('"') and value.endswith('"'), value
+def _label(item: pydot.Node | pydot.Edge) -> str:
+    """A node's or edge's label, unquoted (pydot's generated get_label is invisible to mypy)."""
+    value = item.get("label")
+    assert isinstance(value, str) and value.startswith('"') and value.endswith('"'), value
     return value[1:-1].replace('\\"', '"').replace("\\\\", "\\")
 
 
@@ -196,15 +199,13 @@ def test_dot_parses_and_matches_the_mermaid_chart(lang: str) -> None:
     graph = _dot(result.stdout)
     assert graph.get_type() == "digraph"
     labels = {
-        n.get_name(): _unquote(n.get_label())
+        n.get_name(): _label(n)
         for n in graph.get_nodes()
         if n.get_name() not in ("node", "edge", "graph")
     }
     nodes, edges = _mermaid(lang)
     assert labels == nodes
-    dot_edges = [
-        (e.get_source(), _unquote(e.get_label()), e.get_destination()) for e in graph.get_edges()
-    ]
+    dot_edges = [(e.get_source(), _label(e), e.get_destination()) for e in graph.get_edges()]
     assert dot_edges == edges
 
 
@@ -241,8 +242,7 @@ def test_names_with_markup_quotes_and_controls_stay_inert(tmp_path: Path) -> Non
     assert "#quot;Quoted#quot;" in nodes["udvalg"] and "#lt;b#gt;" in nodes["udvalg"]
     dot = run("org", "-f", "dot", "--data", data)
     assert "\x1b" not in dot.stdout
-    label = _dot(dot.stdout).get_node("udvalg")[0].get_label()
-    assert _unquote(label) == HOSTILE.replace("\x1b", "\\x1b")
+    assert _label(_dot(dot.stdout).get_node("udvalg")[0]) == HOSTILE.replace("\x1b", "\\x1b")
     rich = run("org", "-f", "rich", "--data", data, env={"COLUMNS": "200"}).stdout
     assert "[bold]x[/bold]" in rich and "\x1b" not in rich
     plain = run("org", "--data", data).stdout

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kl_cli.core.folding import fold, foldings
-from kl_cli.core.models import Text
+from kl_cli.core.models import Lang, Text
 from kl_cli.core.search import SearchIndex, build_index, search
 from kl_cli.errors import LookupFailed
 from kl_cli.store.index import index_from_json, index_to_json
@@ -28,13 +30,13 @@ QUERIES = (
 )
 
 
-def _hits(index: SearchIndex, query: list[str], lang: str) -> list[tuple[str, str, str, str]]:
-    return [(h.entry.kind, h.entry.id, h.command, h.snippet) for h in search(index, query, lang)]  # type: ignore[arg-type]
+def _hits(index: SearchIndex, query: list[str], lang: Lang) -> list[tuple[str, str, str, str]]:
+    return [(h.entry.kind, h.entry.id, h.command, h.snippet) for h in search(index, query, lang)]
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=" ".join)
 @pytest.mark.parametrize("lang", ["da", "en"])
-def test_cached_index_searches_like_a_fresh_one(query: list[str], lang: str) -> None:
+def test_cached_index_searches_like_a_fresh_one(query: list[str], lang: Lang) -> None:
     fresh = build_index(load_bundled())
     cached = index_from_json(index_to_json(fresh))
     assert _hits(cached, query, lang) == _hits(fresh, query, lang)
@@ -66,9 +68,9 @@ def test_no_match_is_the_same_error_from_a_cached_index() -> None:
         lambda d: d.pop("short"),
     ],
 )
-def test_a_damaged_index_is_refused(damage: object) -> None:
+def test_a_damaged_index_is_refused(damage: Callable[[dict[str, Any]], object]) -> None:
     data = json.loads(index_to_json(build_index(load_bundled())))
-    damage(data)  # type: ignore[operator]
+    damage(data)
     with pytest.raises((ValueError, TypeError, KeyError)):
         index_from_json(json.dumps(data))
 
