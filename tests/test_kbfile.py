@@ -257,3 +257,197 @@ def test_validate_and_export_help_show_examples() -> None:
         result = run(command, "--help")
         assert result.exit_code == 0
         assert "Examples:" in result.stdout and example in result.stdout
+
+
+# --- validate --json and -f yaml: the problems as data, for CI ----------------------------------
+
+
+def as_text(problem: dict[str, Any]) -> str:
+    """A problem object in the text output's grammar: FILE:LINE:COLUMN: path: message, with no
+    place when line is null and no key path when path is null ("" is the top level)."""
+    where = problem["file"]
+    if problem["line"] is not None:
+        where += f":{problem['line']}:{problem['column']}"
+    key = "" if problem["path"] is None else f" {problem['path'] or '(top level)'}:"
+    return f"{where}:{key} {problem['message']}"
+
+
+def validate_json(*args: str, input: bytes | None = None) -> tuple[int, dict[str, Any]]:
+    """`kl validate --json ARGS`: the exit code and the parsed document (stderr checked empty)."""
+    result = run("validate", "--json", *args, input=input)
+    assert result.stderr == "", result.stderr
+    document = json.loads(result.stdout)
+    assert isinstance(document, dict)
+    assert {k: document[k] for k in ("schema_version", "kind")} == {
+        "schema_version": 1,
+        "kind": "validate",
+    }
+    assert set(document) == {"schema_version", "lang", "kind", "summary", "problems"}
+    for problem in document["problems"]:
+        assert list(problem) == ["file", "line", "column", "path", "message"]
+    return result.exit_code, document
+
+
+def test_validate_json_of_a_valid_file_is_a_summary_and_no_problems(tmp_path: Path) -> None:
+    code, bundled = validate_json()
+    assert code == 0
+    assert bundled["summary"] == {
+        "file": str(bundled_yaml()),
+        "bundled": True,
+        "valid": True,
+        "problem_count": 0,
+        "truncated": False,
+    }
+    assert bundled["problems"] == []
+    path = write_kb(tmp_path / "mine.yaml", kb_data())
+    code, mine = validate_json(str(path))
+    assert code == 0 and mine["problems"] == []
+    assert mine["summary"] | {"file": None} == bundled["summary"] | {"bundled": False, "file": None}
+    assert mine["summary"]["file"] == str(path)
+    assert (
+        run("validate", "-f", "json", str(path)).stdout
+        == run("validate", "--json", str(path)).stdout
+    )
+
+
+def invalid_kb(tmp_path: Path) -> Path:
+    """A knowledge base with four schema problems (those the text test above checks)."""
+    data = kb_data()
+    data["bodies"][3]["name"]["en"] = ["not", "text"]
+    data["values"][0]["number"] = "one"
+    data["about"]["colour"] = "typo"
+    del data["services"]
+    return write_kb(tmp_path / "bad.yaml", data)
+
+
+def test_validate_json_gives_each_problem_as_the_text_line_does(tmp_path: Path) -> None:
+    path = invalid_kb(tmp_path)
+    source = path.read_text(encoding="utf-8").splitlines()
+    text = run("validate", str(path))
+    code, document = validate_json(str(path))
+    assert code == text.exit_code == 65
+    problems = document["problems"]
+    lines = text.stdout.splitlines()[:-1]
+    # every field, in the same order as the text output: FILE:LINE:COLUMN: path: message
+    assert [as_text(p) for p in problems] == lines and len(lines) == 4
+    assert document["summary"] == {
+        "file": str(path),
+        "bundled": False,
+        "valid": False,
+        "problem_count": 4,
+        "truncated": False,
+    }
+    by_path = {p["path"]: p for p in problems}
+    assert set(by_path) == {"bodies[3].name.en", "values[0].number", "about.colour", "services"}
+    assert all(p["file"] == str(path) for p in problems)
+    name = by_path["bodies[3].name.en"]
+    assert source[name["line"] - 1][name["column"] - 1 :].startswith("- not")
+    assert name["message"] == "expected text, got a list"
+    number = by_path["values[0].number"]
+    assert source[number["line"] - 1][number["column"] - 1 :] == "one"
+    assert number["message"] == "expected a whole number, got 'one'"
+    colour = by_path["about.colour"]
+    assert source[colour["line"] - 1][colour["column"] - 1 :].startswith("colour:")
+    assert colour["message"].startswith("unknown key")
+    assert by_path["services"]["message"] == "missing required key"
+    assert all(isinstance(p["line"], int) and isinstance(p["column"], int) for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("raw", "line", "column", "key", "message"),
+    [
+        (b"a: [1, 2\nb: {c\n", 2, 2, None, "YAML syntax: did not find expected ',' or ']'"),
+        (b"[]\n", 1, 1, "", "expected a mapping, got a list"),
+        (
+            b"#" * (MAX_BYTES + 1),
+            None,
+            None,
+            None,
+            f"input is larger than the limit of {MAX_BYTES} bytes",
+        ),
+    ],
+    ids=["syntax-no-key-path", "top-level", "too-large-no-place"],
+)
+def test_validate_json_gives_null_for_what_a_problem_lacks(
+    raw: bytes, line: int | None, column: int | None, key: str | None, message: str
+) -> None:
+    code, document = validate_json("-", input=raw)
+    assert code == 65
+    assert document["problems"] == [
+        {"file": "<stdin>", "line": line, "column": column, "path": key, "message": message}
+    ]
+    assert document["summary"]["problem_count"] == 1 and not document["summary"]["valid"]
+    text = run("validate", "-", input=raw)
+    assert text.exit_code == 65
+    assert text.stdout.splitlines()[0] == as_text(document["problems"][0])
+
+
+def test_validate_json_says_when_the_problems_are_truncated(tmp_path: Path) -> None:
+    from kl_cli.store.load import MAX_PROBLEMS
+
+    path = tmp_path / "many.yaml"
+    path.write_text("values:\n" + "- v\n" * 1000, encoding="utf-8")
+    code, document = validate_json(str(path))
+    assert code == 65
+    assert len(document["problems"]) == document["summary"]["problem_count"] == MAX_PROBLEMS
+    assert document["summary"]["truncated"] is True
+    assert [as_text(p) for p in document["problems"]] == run(
+        "validate", str(path)
+    ).stdout.splitlines()[:-1]
+    few = invalid_kb(tmp_path)
+    assert validate_json(str(few))[1]["summary"]["truncated"] is False
+
+
+@pytest.mark.parametrize("fmt", [["--json"], ["-f", "json"], ["-f", "yaml"]])
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda d: d, "is a directory, not a knowledge-base file"),
+        (lambda d: d / "missing.yaml", "no such file"),
+        (lambda d: Path("/dev/zero"), "not a regular file"),
+    ],
+    ids=["directory", "missing", "device"],
+)
+def test_validate_data_of_an_unreadable_file_is_one_line_on_stderr_and_66(
+    tmp_path: Path, make: Any, message: str, fmt: list[str]
+) -> None:
+    target = make(tmp_path)
+    result = run("validate", *fmt, str(target))
+    assert_error(result, 66, f"kl: error: {target}: {message}")
+
+
+def test_validate_yaml_is_the_same_document_as_json(tmp_path: Path) -> None:
+    import yaml
+
+    for path in (invalid_kb(tmp_path), write_kb(tmp_path / "good.yaml", kb_data())):
+        as_json = run("validate", "--json", str(path))
+        as_yaml = run("validate", "-f", "yaml", str(path))
+        assert as_yaml.exit_code == as_json.exit_code and as_yaml.stderr == ""
+        assert as_yaml.stdout.startswith("schema_version: 1\nlang: da\nkind: validate\n")
+        assert yaml.safe_load(as_yaml.stdout) == json.loads(as_json.stdout)
+
+
+def test_validate_json_reads_with_jq(tmp_path: Path) -> None:
+    import os
+    import shutil
+    import subprocess
+
+    jq = shutil.which("jq")
+    if jq is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("jq is not installed; CI installs it")
+        pytest.skip("needs jq")
+    path = invalid_kb(tmp_path)
+    output = run("validate", "--json", str(path)).stdout
+
+    def jq_run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([jq, *args], input=output, capture_output=True, text=True)
+
+    # CI's one-liner: the problems as FILE:LINE:COLUMN: path: message, the text's own lines
+    lines = jq_run("-r", r'.problems[] | "\(.file):\(.line):\(.column): \(.path): \(.message)"')
+    assert lines.returncode == 0, lines.stderr
+    assert lines.stdout.splitlines() == run("validate", str(path)).stdout.splitlines()[:-1]
+    valid = jq_run("-e", ".summary.valid")  # -e: the exit status says false
+    assert (valid.returncode, valid.stdout) == (1, "false\n")
+    count = jq_run(".summary.problem_count")
+    assert count.stdout == "4\n"

@@ -5,7 +5,7 @@ Raises typed errors (kl_cli/errors.py), never prints."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from kl_cli import __version__
 from kl_cli.core.models import KnowledgeBase
@@ -16,6 +16,7 @@ from kl_cli.store.locate import KB_COMPILED, KB_INDEX, data_dir
 if TYPE_CHECKING:
     from kl_cli.core.search import SearchIndex
     from kl_cli.store.cache import Cache
+    from kl_cli.store.yamlsafe import KBFileError
 
 # The YAML parser, the schema validator and the cache (with its hashing) are imported where
 # they are used: the bundled knowledge base needs none of them, and every call pays for imports.
@@ -133,20 +134,57 @@ def load_search_index(
     return index, data
 
 
-def validate_bytes(
+class FileProblem(NamedTuple):
+    """One problem `kl validate` reports: the file it is in, where (1-based; None when the
+    problem has no place, such as a file over the size limit), the key path (None when the
+    file could not be decoded or parsed, so no key is involved; "" is the top level) and the
+    message."""
+
+    file: str
+    line: int | None
+    column: int | None
+    path: str | None
+    message: str
+
+    def format(self) -> str:
+        """The problem as `kl validate` prints it: FILE:LINE:COLUMN: path: message."""
+        where = self.file if self.line is None else f"{self.file}:{self.line}:{self.column}"
+        if self.path is None:
+            return f"{where}: {self.message}"
+        return f"{where}: {self.path or '(top level)'}: {self.message}"
+
+
+def validate_problems(
     raw: bytes, display: str, *, pure: bool = False, limit: int | None = None
-) -> list[str]:
-    """Every problem in a knowledge-base file as `FILE:LINE:COLUMN: message` lines (no cache),
-    or only the first `limit` of them: checking stops there, whatever the file holds."""
+) -> list[FileProblem]:
+    """Every problem in a knowledge-base file (no cache), or only the first `limit` of them:
+    checking stops there, whatever the file holds. A syntax or encoding error is the only
+    problem reported: checking cannot go past it."""
     from kl_cli.store.yamlsafe import KBFileError
 
     try:
         _build(raw, display, pure=pure, max_problems=limit)
     except InvalidKB as e:
-        return [p.format(display) for p in e.problems]
+        return [
+            FileProblem(display, p.line or None, p.col if p.line else None, p.path, p.message)
+            for p in e.problems
+        ]
     except KBFileError as e:
-        return [str(e)]
+        return [file_problem(e)]
     return []
+
+
+def file_problem(e: KBFileError) -> FileProblem:
+    """A file that cannot be used (too large, not text, not YAML) as its one problem."""
+    return FileProblem(e.name, e.line, None if e.line is None else e.col or 1, None, e.message)
+
+
+def validate_bytes(
+    raw: bytes, display: str, *, pure: bool = False, limit: int | None = None
+) -> list[str]:
+    """Every problem in a knowledge-base file as `FILE:LINE:COLUMN: message` lines (no cache),
+    or only the first `limit` of them: checking stops there, whatever the file holds."""
+    return [p.format() for p in validate_problems(raw, display, pure=pure, limit=limit)]
 
 
 def compile_yaml(path: Path) -> str:

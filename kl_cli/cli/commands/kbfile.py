@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -12,6 +12,9 @@ from kl_cli.cli.env import env
 from kl_cli.cli.options import Fmt, Opts
 from kl_cli.cli.output import write_out
 from kl_cli.errors import ExitCode
+
+if TYPE_CHECKING:
+    from kl_cli.store.load import FileProblem
 
 STDIN_NAME = "<stdin>"
 YAML_HEADER = (
@@ -56,7 +59,11 @@ def register(app: typer.Typer) -> None:
             text = YAML_HEADER + formats.to_yaml(data, ascii_only=not env().stdout_utf8())
         write_out(text)
 
-    @kl_command(app.command, "validate", formats=frozenset({Fmt.auto, Fmt.plain, Fmt.rich}))
+    @kl_command(
+        app.command,
+        "validate",
+        formats=frozenset({Fmt.auto, Fmt.plain, Fmt.rich, Fmt.json, Fmt.yaml}),
+    )
     def validate(opts: Opts, file: FileArg = None) -> None:
         """Check a knowledge-base file.
 
@@ -66,41 +73,95 @@ def register(app: typer.Typer) -> None:
         Default: the knowledge base in use. Exit status: 0 valid, 65 invalid, 66
         cannot be read.
 
+        With --json or -f yaml: a summary (file, bundled, valid, problem_count, and
+        truncated: more than 100) and the problems as objects with file, line, column,
+        path and message. Line and column are null for a problem with no place, path
+        is null for a syntax error and "" for the top level. A file that cannot be
+        read is then one error line on stderr and nothing on stdout.
+
         \b
         Examples:
           kl validate my-kl.yaml
           kl export | kl validate -
           kl validate
+          kl validate --json my-kl.yaml | jq -r '.problems[].message'
         """
-        from kl_cli.present.formats import inert
-        from kl_cli.store.load import MAX_PROBLEMS, validate_bytes
+        from kl_cli.store.load import MAX_PROBLEMS, file_problem, validate_problems
         from kl_cli.store.locate import bundled_yaml
-        from kl_cli.store.yamlsafe import KBFileError, read_bytes, read_stream
+        from kl_cli.store.yamlsafe import KBFileError, KBUnreadableError, read_bytes, read_stream
 
         target = file if file is not None else opts.data
         bundled = target is None
         path = str(bundled_yaml()) if target is None else target
         display = STDIN_NAME if path == "-" else path
+        as_data = opts.format in (Fmt.json, Fmt.yaml)
+        unreadable: str | None = None  # why the file cannot be read
         try:
             raw = read_stream(sys.stdin, display) if path == "-" else read_bytes(path, display)
-        except KBFileError as e:
-            lines, code = [e.show()], e.exit_code
+        except KBUnreadableError as e:
+            if as_data:  # no document to give: one line on stderr, exit 66
+                raise
+            unreadable = e.show()
+            problems = []
+        except KBFileError as e:  # too large to read: that is the one problem
+            problems = [file_problem(e)]
         else:
-            lines = validate_bytes(raw, display, limit=MAX_PROBLEMS + 1)
-            code = ExitCode.INVALID_KB if lines else ExitCode.OK
-        more = len(lines) > MAX_PROBLEMS  # one past the bound says there are more
-        lines = lines[:MAX_PROBLEMS]
-        if code == ExitCode.OK:
-            summary = f"{display}: valid knowledge base"
-        elif code == ExitCode.UNREADABLE_KB:
-            summary = f"{display}: cannot be read"
+            problems = validate_problems(raw, display, limit=MAX_PROBLEMS + 1)
+        more = len(problems) > MAX_PROBLEMS  # one past the bound says there are more
+        problems = problems[:MAX_PROBLEMS]
+        if unreadable is not None:
+            code = ExitCode.UNREADABLE_KB
         else:
-            count = f"{len(lines)} problem" + ("" if len(lines) == 1 else "s")
-            if more:
-                count = f"more than {MAX_PROBLEMS} problems; the rest are not shown"
-            summary = f"{display}: invalid knowledge base, {count}"
-        if bundled:
-            summary += " (the bundled one)"
-        write_out("".join(inert(line, single_line=True) + "\n" for line in [*lines, summary]))
+            code = ExitCode.INVALID_KB if problems else ExitCode.OK
+        if as_data:
+            write_out(_validation_data(opts, display, bundled, problems, more))
+        else:
+            lines = [unreadable] if unreadable is not None else [p.format() for p in problems]
+            write_out(_validation_text(display, bundled, lines, code, more))
         if code:
             raise typer.Exit(code)
+
+
+def _validation_text(display: str, bundled: bool, lines: list[str], code: int, more: bool) -> str:
+    """`kl validate` for people: the problems, one a line, then a summary line."""
+    from kl_cli.present.formats import inert
+    from kl_cli.store.load import MAX_PROBLEMS
+
+    if code == ExitCode.OK:
+        summary = f"{display}: valid knowledge base"
+    elif code == ExitCode.UNREADABLE_KB:
+        summary = f"{display}: cannot be read"
+    else:
+        count = f"{len(lines)} problem" + ("" if len(lines) == 1 else "s")
+        if more:
+            count = f"more than {MAX_PROBLEMS} problems; the rest are not shown"
+        summary = f"{display}: invalid knowledge base, {count}"
+    if bundled:
+        summary += " (the bundled one)"
+    return "".join(inert(line, single_line=True) + "\n" for line in [*lines, summary])
+
+
+def _validation_data(
+    opts: Opts, display: str, bundled: bool, problems: list[FileProblem], more: bool
+) -> str:
+    """`kl validate` for scripts: a summary and the problems as objects, in JSON or YAML."""
+    from kl_cli.present import formats
+    from kl_cli.present.views import OUTPUT_SCHEMA_VERSION
+
+    data = {
+        "schema_version": OUTPUT_SCHEMA_VERSION,
+        "lang": opts.lang,
+        "kind": "validate",
+        "summary": {
+            "file": display,
+            "bundled": bundled,
+            "valid": not problems,
+            "problem_count": len(problems),
+            "truncated": more,
+        },
+        "problems": [p._asdict() for p in problems],
+    }
+    ascii_only = not env().stdout_utf8()
+    if opts.format == Fmt.json:
+        return formats.to_json(data, ascii_only=ascii_only)
+    return formats.to_yaml(data, ascii_only=ascii_only)
