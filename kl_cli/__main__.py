@@ -7,20 +7,25 @@ KeyboardInterrupt to 130, after a command's own clean-up. Only the standard libr
 imported before the handler is set.
 """
 
-import os
-import signal
-from types import FrameType
+# The built-in _signal and posix are loaded with the interpreter: the handler is set before this
+# module imports anything (`import signal` alone builds enums for some 3 ms, long enough for an
+# interrupt to land in it).
+import _signal  # type: ignore[import-not-found]  # no stub: the C half of signal
+import posix
 
 EXIT_INTERRUPTED = 130  # kl_cli.errors.ExitCode.INTERRUPTED, kept here so nothing is imported
 
 
-def _interrupted(signum: int, frame: FrameType | None) -> None:
-    os._exit(EXIT_INTERRUPTED)
+def _interrupted(signum: int, frame: object) -> None:
+    posix._exit(EXIT_INTERRUPTED)
 
 
 # Set while this module is imported, not only when main() is called: the console script imports
 # it and then calls main(), and an interrupt between the two would be a traceback.
-signal.signal(signal.SIGINT, _interrupted)
+_signal.signal(_signal.SIGINT, _interrupted)
+
+import os  # noqa: E402 - after the handler, on purpose
+import signal  # noqa: E402
 
 
 def main() -> None:
