@@ -71,6 +71,8 @@ def test_numeric_options_take_digits_0_to_9_and_at_most_nine(
     if below is not None:
         assert_error(below, 2, f"{low - 1} is less than {low}")
     assert run(*args, f"00{low + 2}", "-f", "plain").exit_code == 0  # leading zeros are digits
+    # past int()'s 4,300-digit limit only in zeros: a number, not an internal error
+    assert run(*args, "0" * 5000 + str(low + 2), "-f", "plain").exit_code == 0
 
 
 def test_population_is_bounded_before_it_is_a_number() -> None:
@@ -79,6 +81,7 @@ def test_population_is_bounded_before_it_is_a_number() -> None:
     assert len(result.stderr) < 1500
     # leading zeros do not count against the bound
     assert run("statutes", "delegates", "--population", "0" * 40 + "7").exit_code == 0
+    assert run("statutes", "delegates", "--population", "0" * 5000 + "7").exit_code == 0
 
 
 @pytest.mark.parametrize("terms", [["\u0301"], ["\u0301 \u0308"], ["kl", "\u0308"]])

@@ -78,6 +78,12 @@ _COMMON_PARAMS = [
 MAX_DIGITS = 9
 
 
+def shown(value: Any) -> str:
+    """An argument as an error names it: quoted, and cut if long (it may be any length)."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:40] + f"…' ({len(str(value))} characters)"
+
+
 def whole_number(low: int) -> Callable[[Any], int]:
     """A Typer `parser` for a count of at least `low`: the digits 0-9 only, at most MAX_DIGITS.
 
@@ -89,9 +95,10 @@ def whole_number(low: int) -> Callable[[Any], int]:
             return value
         text = str(value).strip(" ")
         if not (text.isascii() and text.isdigit()):
-            raise typer.BadParameter(f"{value!r} is not a whole number (use the digits 0-9)")
-        if len(text.lstrip("0")) > MAX_DIGITS:
-            raise typer.BadParameter(f"{value!r} has more than {MAX_DIGITS} digits")
+            raise typer.BadParameter(f"{shown(value)} is not a whole number (use the digits 0-9)")
+        text = text.lstrip("0") or "0"  # int() would see every leading zero
+        if len(text) > MAX_DIGITS:
+            raise typer.BadParameter(f"{shown(value)} has more than {MAX_DIGITS} digits")
         number = int(text)
         if number < low:
             raise typer.BadParameter(f"{number} is less than {low}")

@@ -318,10 +318,10 @@ def parse_population(text: str) -> int:
             "--population must be a whole number such as 40500, 40.500, '40 500' or 40_500;"
             f" got {text!r}"
         )
-    digits = re.sub(r"[. _]", "", text.strip())
-    # Bounded before int(), which refuses over 4,300 digits (and takes time on fewer).
-    value = int(digits) if len(digits.lstrip("0")) <= 18 else None
+    # Leading zeros off, then bounded before int(), which refuses over 4,300 digits.
+    digits = re.sub(r"[. _]", "", text.strip()).lstrip("0") or "0"
+    value = int(digits) if len(digits) <= 18 else None
     if value is None or value < 1 or value > 100_000_000:
-        got = value if value is not None else f"a number of {len(digits.lstrip('0'))} digits"
+        got = value if value is not None else f"a number of {len(digits)} digits"
         raise UsageError(f"--population must be between 1 and 100000000; got {got}")
     return value
