@@ -22,8 +22,8 @@ def test_an_environment_is_read_when_used_not_when_made() -> None:
 
 
 def test_colour_rules() -> None:
-    tty = Environment(environ={}, stdout=io.StringIO())
-    assert not tty.colour(False)  # not a terminal
+    pipe = Environment(environ={}, stdout=io.StringIO())
+    assert not pipe.colour(False)  # not a terminal
     forced = Environment(environ={"FORCE_COLOR": "1"}, stdout=io.StringIO())
     assert forced.colour(False) and not forced.colour(True)
     for off in ({"NO_COLOR": "1"}, {"TERM": "dumb"}):

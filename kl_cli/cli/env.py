@@ -15,7 +15,11 @@ from typing import IO, Any
 # Every variable kl reads, and what it does: the --help epilog and the README are made from this.
 ENVIRONMENT: tuple[tuple[str, str], ...] = (
     ("KL_LANG", "da or en (default da); --lang wins"),
-    ("KL_DATA", "a knowledge-base file to use instead of the bundled one; --data wins"),
+    (
+        "KL_DATA",
+        "a knowledge-base file to use instead of the bundled one; --data wins; set but empty "
+        "is an error",
+    ),
     ("KL_NO_CACHE", "1: do not cache validated user knowledge bases"),
     ("KL_DEBUG", "1: a traceback for an internal error (exit 70); why the cache is not used"),
     ("NO_COLOR", "no colours in rich output"),
@@ -23,6 +27,8 @@ ENVIRONMENT: tuple[tuple[str, str], ...] = (
     ("TERM", "dumb: no colours"),
     ("COLUMNS", "width for rich output (at least 20 is assumed)"),
     ("XDG_CACHE_HOME", "where validated user knowledge bases are cached (kl/; else ~/.cache/kl)"),
+    ("HOME", "for ~/.cache when XDG_CACHE_HOME is unset (empty or relative: no cache)"),
+    ("SHELL", "the shell --install-completion installs for when it cannot tell otherwise"),
 )
 
 
