@@ -19,7 +19,7 @@ from kl_cli.core.record import Record, fields
 from kl_cli.core.search import RANKS, SNIPPET, entries, make_snippet, search
 from kl_cli.errors import LookupFailed
 from kl_cli.store.load import load_bundled
-from tests.conftest import ROOT, assert_error, check_golden, run
+from tests.conftest import ROOT, assert_error, check_golden, kb_data, kb_text, run
 
 FORMATS = ("rich", "plain", "json", "yaml", "markdown")
 DONE_WHEN = (
@@ -396,3 +396,25 @@ def test_golden(name: str, args: list[str], columns: str) -> None:
     result = run("search", *args, env={"COLUMNS": columns})
     assert result.exit_code == 0, result.stderr
     check_golden(name, result.stdout)
+
+
+def test_folding_never_expands_a_text_more_than_max_expansion() -> None:
+    from kl_cli.core.folding import MAX_EXPANSION
+
+    for text in ("\ufdfa" * 50, "a\ufdfa b", "\u3300\u33ff", "ﬃ" * 9, "Ærø ﷺ"):
+        for long in (True, False):
+            folded = fold(text, long)
+            assert len(folded) <= MAX_EXPANSION * len(text), (text, len(folded))
+            assert fold_map(text, long)[0] == folded  # the offset map agrees
+    assert fold("\ufdfa", True) == "\ufdfa"  # kept whole, alone and in a text alike
+    assert "\ufdfa" in fold("salla \ufdfa", True)
+
+
+def test_a_text_of_long_decompositions_is_searchable_by_itself(tmp_path: Path) -> None:
+    data = kb_data()
+    data["values"][0]["title"] = {"da": "Værdi \ufdfa\ufdfa", "en": "Value \ufdfa\ufdfa"}
+    path = tmp_path / "kb.yaml"
+    path.write_text(kb_text(data), encoding="utf-8")
+    result = run("--data", str(path), "search", "\ufdfa", "-f", "plain")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("value\tdagsordenen\t")

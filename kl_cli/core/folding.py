@@ -9,12 +9,23 @@ _LONG = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "\u030a": "a"})
 _SHORT = str.maketrans({"æ": "a", "ø": "o", "å": "a"})
 
 
+# A character whose compatibility decomposition is longer than this stays as it is (U+FDFA is
+# 18 characters decomposed): folding never makes a text more than this many times longer, so
+# the search index of a file is bounded by its size, whatever characters it holds.
+MAX_EXPANSION = 3
+
+
 def _strip_accents(text: str) -> str:
     if text.isascii():
         return text
     import unicodedata  # only for non-ASCII text, after æ, ø and å are folded away
 
-    decomposed = unicodedata.normalize("NFKD", text)
+    def nfkd(chars: str) -> str:
+        return unicodedata.normalize("NFKD", chars)
+
+    # Decided per character, so a character folds alike alone (a query) and inside a text.
+    long = {ch for ch in set(text) if ord(ch) > 0x7F and len(nfkd(ch)) > MAX_EXPANSION}
+    decomposed = "".join(ch if ch in long else nfkd(ch) for ch in text) if long else nfkd(text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
