@@ -1,5 +1,6 @@
 """One module per command: each builds its typed data, and derives its document from that data
-alone, so JSON/YAML and the human formats cannot drift apart."""
+alone (kl org from the graph its data is made of), so JSON/YAML and the human formats cannot
+drift apart."""
 
 from __future__ import annotations
 
