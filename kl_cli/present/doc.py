@@ -40,6 +40,7 @@ class Table(Record):
     rows: tuple[tuple[str, ...], ...]
     title: str = ""
     key: str = ""  # in a details view, plain rows start with this key
+    url_column: int = -1  # the column whose cells are URLs, for formats that link them
 
 
 class Field(Record):
@@ -65,6 +66,7 @@ class Notes(Record):
     title: str
     lines: tuple[str, ...]
     key: str = ""
+    urls: tuple[str, ...] = ()  # per line, the URL it ends with ('' if none), to link it
 
 
 class Tree(Record):

@@ -86,4 +86,5 @@ class Footnotes:
             f"[{self.numbers[s['id']]}] {s['title']}" + (f" — {s['url']}" if "url" in s else "")
             for s in self.cited
         )
-        return [Notes(label("sources", self.lang), lines, key="")]
+        urls = tuple(s.get("url", "") for s in self.cited)
+        return [Notes(label("sources", self.lang), lines, key="", urls=urls)]

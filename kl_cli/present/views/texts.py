@@ -80,5 +80,6 @@ def sources_doc(data: SourcesData, lang: Lang) -> list[Block]:
             ("id", label("name", lang), "URL"),
             tuple((s["id"], s["title"], s.get("url", "")) for s in data["sources"]),
             key="source",
+            url_column=2,
         ),
     ]
