@@ -364,7 +364,7 @@ def test_rich_shows_all_data_at_any_width(columns: str, width: int) -> None:
 
 def test_markdown_escapes_and_renders_lists() -> None:
     out = run("values", "1", "-f", "markdown").stdout
-    assert out.startswith("# 1\\. Vi søger proaktivt")
+    assert out.startswith("# 1. Vi søger proaktivt")  # a heading's text is no list
     assert "- skabe rum til kreativitet og nytænkning" in out
 
 

@@ -101,7 +101,7 @@ def test_yaml_escapes_every_class_and_reads_back(ascii_only: bool) -> None:
 
 
 def test_markdown_escapes_entities_and_dollars() -> None:
-    assert md("&rlm; &lt;b&gt; &#x202e;") == "\\&rlm; \\&lt;b\\&gt; \\&\\#x202e;"
+    assert md("&rlm; &lt;b&gt; &#x202e;") == "\\&rlm; \\&lt;b\\&gt; \\&#x202e;"
     assert md("$x^2$ and $$y$$") == "\\$x^2\\$ and \\$\\$y\\$\\$"
 
 

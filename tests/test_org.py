@@ -211,7 +211,8 @@ def test_dot_parses_and_matches_the_mermaid_chart(lang: str) -> None:
 
 def test_markdown_is_the_mermaid_chart_in_a_fenced_block() -> None:
     mermaid = run("org", "-f", "mermaid").stdout
-    assert run("org", "-f", "markdown").stdout == "```mermaid\n" + mermaid + "```\n"
+    heading = "# KL's politiske organisation\n\n"
+    assert run("org", "-f", "markdown").stdout == heading + "```mermaid\n" + mermaid + "```\n"
 
 
 def test_root_level_format_reaches_org() -> None:

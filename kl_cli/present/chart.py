@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kl_cli.core.models import Lang
 from kl_cli.core.org import Graph
-from kl_cli.present.formats import inert
+from kl_cli.present.formats import inert, md, md_fenced
 from kl_cli.present.i18n import LABELS
 
 
@@ -42,8 +42,12 @@ def to_mermaid(graph: Graph, lang: Lang) -> str:
 
 
 def to_markdown(graph: Graph, lang: Lang) -> str:
-    """The Mermaid chart in a fenced block, as GitHub renders it."""
-    return "```mermaid\n" + to_mermaid(graph, lang) + "```\n"
+    """The chart's title as a heading and the Mermaid chart in a fenced block, as GitHub
+    renders it."""
+    from kl_cli.present.views.org import TITLE
+
+    heading = "# " + md(TITLE[lang])
+    return heading + "\n\n" + md_fenced("mermaid", to_mermaid(graph, lang)) + "\n"
 
 
 def _dot_text(text: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from kl_cli.present.doc import (
@@ -196,76 +197,166 @@ def to_plain(doc: Doc) -> str:
 
 
 # --- markdown ------------------------------------------------------------------------------------
+# Escaped is only what GitHub's renderer (cmark-gfm) would read as markup where the text stands,
+# so `1.0.0` and `(KKR)` stay readable in the source. tests/test_markdown.py renders every
+# command's Markdown with cmark-gfm and lints it with pymarkdownlnt.
+#
+# Anywhere: the escape itself, code, emphasis, links and images, HTML and entities (`<`, `&`),
+# math (`$`) and strikethrough (`~`); and the two bare-URL patterns GitHub links by itself
+# (`scheme://`, `www.`), since only a source's URL is a link. An e-mail address is linked by
+# GitHub whatever its escapes: a `mailto:` link to the text's own address.
+_MD_INLINE = r"[\\`*_\[\]<&$~]|(?<=[A-Za-z]):(?=//)|(?<![0-9A-Za-z])(?i:www)\."
+# At the start of a paragraph or a list item: headings, quotes, list markers (`-` also starts
+# a rule) and ordered-list numbers (`1.`, `1)`).
+_MD_START = r"[#>+-]|[0-9]{1,9}(?=[.)](?:\s|$))"
+# `&name;` is read as a character even in a link, so such an `&` is written `&amp;` there.
+_MD_ENTITY = r"&(?=#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{0,31};)"
+_LINKABLE = r"(?i:https?)://\S"
+_MD: dict[str, re.Pattern[str]] = {}
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&$])")
+
+def _md_re(pattern: str) -> re.Pattern[str]:
+    # Compiled on the first Markdown output (about 0.6 ms for the four): no other format pays.
+    if pattern not in _MD:
+        _MD[pattern] = re.compile(pattern)
+    return _MD[pattern]
+
+
+def _md_escape(m: re.Match[str]) -> str:
+    s = m.group()
+    return "\\" + s if len(s) == 1 else s[:-1] + "\\."  # www. -> www\.
 
 
 def md(text: str) -> str:
-    """Markdown-escaped, inert, single-line text."""
-    return _MD_SPECIAL.sub(r"\\\1", inert(text, single_line=True))
+    """Inert, single-line text, escaped where Markdown would read it inline (see above)."""
+    return _md_re(_MD_INLINE).sub(_md_escape, inert(text, single_line=True))
+
+
+def _md_block(text: str) -> str:
+    """Text that starts a paragraph or a list item: also no heading, quote, list or rule."""
+    s = md(text.strip())
+    m = _md_re(_MD_START).match(s)
+    if m is None:
+        return s
+    g = m.group()
+    return g + "\\" + s[len(g) :] if g[0].isdigit() else "\\" + s
+
+
+def _md_heading(level: int, text: str) -> str:
+    s = md(text.strip())
+    if s.endswith("#"):  # else read as a closing sequence and dropped
+        s = s.rstrip("#") + "\\" + s[len(s.rstrip("#")) :]
+    return "#" * min(max(level, 1), 6) + " " + s
+
+
+def _md_cell(text: str) -> str:
+    return md(text.strip()).replace("|", "\\|")
+
+
+def md_url(url: str, *, cell: bool = False) -> str:
+    """A URL as a link only if it is http or https and holds nothing hidden; then written as it
+    is, `<url>`, or `[url](<url>)` where a space or an angle bracket rules that out (with
+    only `<`, `>` and `\\` percent-encoded). Any other URL (`javascript:`, `data:`) is text."""
+    if not _md_re(_LINKABLE).match(url) or inert(url, single_line=True) != url:
+        link = md(url)
+    else:
+        exact = _md_re(_MD_ENTITY).sub("&amp;", url)
+        if " " not in url and "<" not in url and ">" not in url:
+            link = f"<{exact}>"
+        else:
+            dest = exact.replace("\\", "%5C").replace("<", "%3C").replace(">", "%3E")
+            link = f"[{md(url)}](<{dest}>)"
+    return link.replace("|", "\\|") if cell else link  # a table's own escape, before links
+
+
+def md_fenced(info: str, body: str) -> str:
+    """`body` as a fenced code block, its fence longer than any run of backticks in it."""
+    longest = max((len(run) for run in re.findall("`+", body)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{info}\n{body.rstrip(chr(10))}\n{fence}"
 
 
 def to_markdown(doc: Doc) -> str:
-    """Headings, lists and tables that render on GitHub; every KB text escaped."""
+    """ATX headings, lists, tables with `| --- |` rows and source URLs as links, as GitHub
+    renders them; every knowledge-base text escaped only where Markdown would read it."""
     out: list[str] = []
+    # A block's title is a heading one level below the document's title (a section).
+    top = next((b.level for b in doc if isinstance(b, Heading)), 0)
 
-    def gap() -> None:
-        if out and out[-1] != "":
+    def add(*lines: str) -> None:
+        if not lines:
+            return
+        if out:
             out.append("")
+        out.extend(line.rstrip() for line in lines)
 
     def titled(title: str, note: str = "") -> None:
-        gap()
-        if title:
-            out.extend([f"**{md(title)}**" + (f" *{md(note)}*" if note else ""), ""])
-
-    def para(s: str) -> None:
-        gap()
-        out.append(s)
-
-    def noted(text: str, note: str) -> str:
-        return md(text) + (f" *{md(note)}*" if note else "")
+        if not title:
+            return
+        note = f" *{md(note)}*" if note else ""
+        if title.rstrip().endswith(":"):  # a lead-in ("We build on:"): a sentence, no heading
+            add(_md_block(title) + note)
+        else:
+            add(_md_heading(top + 1, title) + note)
 
     for block in doc:
         match block:
             case Heading(text=text, level=level):
-                para("#" * min(level, 6) + " " + md(text))
+                add(_md_heading(level, text))
             case Para(text=text, note=note):
-                para(noted(text, note))
+                add(_md_block(text) + (f" *{md(note)}*" if note else ""))
             case Items(items=items, title=title, numbered=numbered, note=note):
                 titled(title, note)
-                for i, item in enumerate(items, 1):
-                    out.append(f"{i}. {md(item)}" if numbered else f"- {md(item)}")
-            case Table(columns=columns, rows=rows, title=title):
+                marks = (f"{i}. " if numbered else "- " for i in range(1, len(items) + 1))
+                add(*(mark + _md_block(item) for mark, item in zip(marks, items, strict=True)))
+            case Table(columns=columns, rows=rows, title=title, url_column=url_column):
                 titled(title)
-                out.append("| " + " | ".join(md(c) for c in columns) + " |")
-                out.append("|" + "---|" * len(columns))
-                for cells in rows:
-                    out.append("| " + " | ".join(md(c) for c in cells) + " |")
+                add(
+                    _md_row(_md_cell(c) for c in columns),
+                    _md_row("---" for _ in columns),
+                    *(
+                        _md_row(
+                            md_url(c, cell=True) if i == url_column and c else _md_cell(c)
+                            for i, c in enumerate(cells)
+                        )
+                        for cells in rows
+                    ),
+                )
             case Fields(rows=fields, title=title):
                 titled(title)
-                for f in fields:
-                    out.append(_md_field(f))
-            case Notes(title=title, lines=lines):
+                add(*(_md_field(f) for f in fields))
+            case Notes(title=title, lines=lines, urls=urls):
                 titled(title)
-                out.extend(f"- {md(line)}" for line in lines)
+                links = urls or ("",) * len(lines)
+                add(*("- " + _md_note(line, url) for line, url in zip(lines, links, strict=True)))
             case Hits(rows=hits, title=title):
-                titled(title)
-                out.extend(f"{i}. {_md_hit(hit)}" for i, hit in enumerate(hits, 1))
+                if title:  # how many: a sentence, no heading
+                    add(_md_block(title))
+                add(*(f"{i}. {_md_hit(hit)}" for i, hit in enumerate(hits, 1)))
             case Tree():
-                para("```")
-                out.extend(_tree_lines(block))
-                out.append("```")
-    return "\n".join(out).rstrip("\n") + "\n"
+                add(md_fenced("text", "\n".join(_tree_lines(block))))
+    return "\n".join(out).strip("\n") + "\n"
+
+
+def _md_row(cells: Iterable[str]) -> str:
+    return "|" + "|".join(f" {c} " if c else " " for c in cells) + "|"
 
 
 def _md_field(f: Field) -> str:
     note = f" *{md(f.note)}*" if f.note else ""
-    return f"- **{md(f.label)}:** {md(f.value)}{note}"
+    return f"- **{md(f.label)}:** {md(f.value.strip())}{note}"
+
+
+def _md_note(line: str, url: str) -> str:
+    if not url or not line.endswith(url):
+        return _md_block(line)
+    return _md_block(line[: -len(url)]) + " " + md_url(url)
 
 
 def _md_hit(hit: HitRow) -> str:
     command = inert(hit.command, single_line=True)
-    code = f"`{command}`" if "`" not in command else md(command)
+    simple = command and "`" not in command and command.strip() == command
+    code = f"`{command}`" if simple else md(command)
     marked, pos = [], 0
     for start, end in hit.spans:  # each piece escaped on its own, the matches in bold
         marked += [md(hit.snippet[pos:start]), "**", md(hit.snippet[start:end]), "**"]
