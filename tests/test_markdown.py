@@ -8,9 +8,7 @@ must stay text. pymarkdownlnt lints it with the [tool.pymarkdown] settings in py
 
 from __future__ import annotations
 
-import importlib
 import json
-import pkgutil
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -27,6 +25,7 @@ from kl_cli.present import formats
 from kl_cli.present.doc import Doc, Fields, Heading, Hits, Items, Notes, Para, Table, Tree
 from kl_cli.store.load import load_bundled
 from tests.conftest import ROOT, run
+from tests.hostile import hostile_kb
 from tests.test_cli import COMMANDS
 from tests.test_golden import MARKDOWN_SPECIAL
 
@@ -387,27 +386,15 @@ HOSTILE_URLS = [
 ]
 
 
-def find_hostile_kb() -> dict[str, Any]:
-    """tests/test_hostile.py's hostile knowledge base, wherever that module now keeps it."""
-    import tests
-
-    for info in sorted(pkgutil.iter_modules(tests.__path__), key=lambda m: m.name):
-        if "hostile" in info.name:
-            module = importlib.import_module(f"tests.{info.name}")
-            if hasattr(module, "hostile_kb"):
-                return module.hostile_kb()  # type: ignore[no-any-return]
-    raise AssertionError("no tests/*hostile* module has hostile_kb()")
-
-
 def hostile_markdown_kb() -> dict[str, Any]:
     """The hostile knowledge base with every other text special to Markdown, and hostile URLs."""
-    data = find_hostile_kb()
+    data = hostile_kb()
     texts = iter(range(1 << 30))
 
     def spoil(node: Any) -> Any:
         if isinstance(node, dict) and set(node) == {"da", "en"}:
             i = next(texts)
-            if i % 2:  # every other text keeps host_kb's own (terminal-hostile) text
+            if i % 2:  # every other text keeps hostile_kb's own (terminal-hostile) text
                 return node
             return {lang: f"{MARKDOWN_HOSTILE[(i + k) % len(MARKDOWN_HOSTILE)]}" for k, lang in
                     enumerate(("da", "en"))}  # fmt: skip
