@@ -33,6 +33,19 @@ def test_golden(args: list[str], fmt: str, lang: str) -> None:
     check_golden(_name(args, lang, fmt), result.stdout)
 
 
+# Commands outside the reference set (tests/test_cli.py COMMANDS), pinned in every format too.
+MORE = [["org"], ["search", "kommunekontaktraad"], ["search", "executive", "committee"]]
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+@pytest.mark.parametrize("fmt", ["rich", "plain", "json", "yaml", "markdown"])
+@pytest.mark.parametrize("args", MORE, ids=" ".join)
+def test_golden_org_and_search(args: list[str], fmt: str, lang: str) -> None:
+    result = run(*args, "-f", fmt, "--lang", lang, env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.stderr
+    check_golden(_name(args, lang, fmt), result.stdout)
+
+
 def test_rich_at_40_columns() -> None:
     for args in (["bodies"], ["bodies", "kkr"], ["values", "2"]):
         result = run(*args, "-f", "rich", env={"COLUMNS": "40"})
