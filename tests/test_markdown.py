@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import typing
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -404,7 +405,7 @@ def hostile_markdown_kb() -> dict[str, Any]:
             return [spoil(v) for v in node]
         return node
 
-    data = spoil(data)
+    data = typing.cast(dict[str, Any], spoil(data))
     kkr = next(b for b in data["bodies"] if b["id"] == "kkr")  # the heading of `kl bodies kkr`
     kkr["name"] = {"da": "closing ##", "en": "# closing #"}
     for source, url in zip(data["sources"], HOSTILE_URLS, strict=False):
