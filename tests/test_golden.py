@@ -59,13 +59,19 @@ MARKDOWN_SPECIAL = (
 )
 
 
-def test_markdown_of_special_characters(tmp_path: Path) -> None:
-    """Markdown escaping, pinned on text that holds every character Markdown treats specially."""
+def special_kb(tmp_path: Path) -> Path:
+    """The bundled knowledge base with a body name and a value title of MARKDOWN_SPECIAL."""
     data = to_data(load_bundled())
     data["bodies"][0]["name"] = {"da": MARKDOWN_SPECIAL, "en": MARKDOWN_SPECIAL}
     data["values"][0]["title"] = {"da": MARKDOWN_SPECIAL, "en": MARKDOWN_SPECIAL}
     path = tmp_path / "special.yaml"
     path.write_text(formats.to_yaml(data), encoding="utf-8")
+    return path
+
+
+def test_markdown_of_special_characters(tmp_path: Path) -> None:
+    """Markdown escaping, pinned on text that holds every character Markdown treats specially."""
+    path = special_kb(tmp_path)
     for args, name in ((["bodies"], "bodies"), (["values"], "values")):
         result = run("--data", str(path), *args, "-f", "markdown")
         assert result.exit_code == 0, result.stderr

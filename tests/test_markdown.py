@@ -21,14 +21,12 @@ import cmarkgfm
 import pytest
 from cmarkgfm.cmark import Options
 
-from kl_cli.core.record import to_data
 from kl_cli.present import formats
 from kl_cli.present.doc import Doc, Fields, Heading, Hits, Items, Notes, Para, Table, Tree
-from kl_cli.store.load import load_bundled
 from tests.conftest import ROOT, run
 from tests.hostile import hostile_kb
 from tests.test_cli import COMMANDS
-from tests.test_golden import MARKDOWN_SPECIAL
+from tests.test_golden import MARKDOWN_SPECIAL, special_kb
 
 LANGS = ["da", "en"]
 SEARCHES = [["search", "kommunekontaktråd"], ["search", "executive"], ["search", "kl"]]
@@ -319,16 +317,6 @@ def test_lint_configuration_is_small_and_read() -> None:
 
 
 # --- text that is special in Markdown, and hostile text -----------------------------------------
-
-
-def special_kb(tmp_path: Path) -> Path:
-    """The golden special-characters fixture (tests/test_golden.py) as a file."""
-    data = to_data(load_bundled())
-    data["bodies"][0]["name"] = {"da": MARKDOWN_SPECIAL, "en": MARKDOWN_SPECIAL}
-    data["values"][0]["title"] = {"da": MARKDOWN_SPECIAL, "en": MARKDOWN_SPECIAL}
-    path = tmp_path / "special.yaml"
-    path.write_text(formats.to_yaml(data), encoding="utf-8")
-    return path
 
 
 @pytest.mark.parametrize("args", [["bodies"], ["values"], ["bodies", "delegeretmoede"], []])

@@ -14,10 +14,9 @@ from kl_cli.cli.commands.completion import KlGroup
 from kl_cli.cli.env import ENVIRONMENT
 from kl_cli.cli.options import Fmt, Opts
 from kl_cli.cli.output import (
-    debug_traceback,
-    internal_error,
     output_error,
     say_error,
+    say_internal,
     short_usage_errors,
     silence_stdout,
     usable_streams,
@@ -151,7 +150,6 @@ def _run() -> int:
         say_error(f"cannot write output: {output_error(e)}")
         return ExitCode.OUTPUT
     except Exception as e:  # the last line of defence: one line, no traceback unless KL_DEBUG
-        debug_traceback()
-        say_error(internal_error(e))
+        say_internal(e)
         return ExitCode.INTERNAL
     return ExitCode.OK

@@ -65,14 +65,22 @@ def kl_command(
     return decorate
 
 
+def as_data(opts: Opts, data: Any) -> str:
+    """`data` as JSON (-f json) or else YAML, escaping non-ASCII when stdout cannot take UTF-8."""
+    from kl_cli.present import formats
+
+    ascii_only = not env().stdout_utf8()
+    if opts.format == Fmt.json:
+        return formats.to_json(data, ascii_only=ascii_only)
+    return formats.to_yaml(data, ascii_only=ascii_only)
+
+
 def emit(opts: Opts, view: Any) -> None:
     """Serialise a view in the chosen format and write it once."""
     from kl_cli.present import formats
 
-    if opts.format == Fmt.json:
-        text = formats.to_json(view.data, ascii_only=not env().stdout_utf8())
-    elif opts.format == Fmt.yaml:
-        text = formats.to_yaml(view.data, ascii_only=not env().stdout_utf8())
+    if opts.format in (Fmt.json, Fmt.yaml):
+        text = as_data(opts, view.data)
     elif opts.format == Fmt.markdown:
         text = formats.to_markdown(view.doc)
     elif opts.format == Fmt.rich:

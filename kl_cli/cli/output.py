@@ -197,8 +197,14 @@ def guarded(run: Callable[[], None]) -> None:
     except KeyboardInterrupt:
         raise typer.Exit(ExitCode.INTERRUPTED) from None
     except Exception as e:  # the last line of defence: one line, no traceback unless asked
-        debug_traceback()
-        fail(internal_error(e), ExitCode.INTERNAL)
+        say_internal(e)
+        raise typer.Exit(ExitCode.INTERNAL) from None
+
+
+def say_internal(e: BaseException) -> None:
+    """An unexpected exception (a bug): its traceback under KL_DEBUG=1, then one line."""
+    debug_traceback()
+    say_error(internal_error(e))
 
 
 def debug_traceback() -> None:

@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kl_cli.cli.command import kl_command, load
-from kl_cli.cli.env import env
+from kl_cli.cli.command import as_data, kl_command, load
 from kl_cli.cli.options import Fmt, Opts
 from kl_cli.cli.output import write_out
 from kl_cli.errors import ExitCode
@@ -50,14 +49,9 @@ def register(app: typer.Typer) -> None:
           kl export -f json
         """
         from kl_cli.core.record import to_data
-        from kl_cli.present import formats
 
-        data = to_data(load(opts).kb)
-        if opts.format == Fmt.json:
-            text = formats.to_json(data, ascii_only=not env().stdout_utf8())
-        else:
-            text = YAML_HEADER + formats.to_yaml(data, ascii_only=not env().stdout_utf8())
-        write_out(text)
+        text = as_data(opts, to_data(load(opts).kb))
+        write_out(text if opts.format == Fmt.json else YAML_HEADER + text)
 
     @kl_command(
         app.command,
@@ -145,7 +139,6 @@ def _validation_data(
     opts: Opts, display: str, bundled: bool, problems: list[FileProblem], more: bool
 ) -> str:
     """`kl validate` for scripts: a summary and the problems as objects, in JSON or YAML."""
-    from kl_cli.present import formats
     from kl_cli.present.views import OUTPUT_SCHEMA_VERSION
 
     data = {
@@ -161,7 +154,4 @@ def _validation_data(
         },
         "problems": [p._asdict() for p in problems],
     }
-    ascii_only = not env().stdout_utf8()
-    if opts.format == Fmt.json:
-        return formats.to_json(data, ascii_only=ascii_only)
-    return formats.to_yaml(data, ascii_only=ascii_only)
+    return as_data(opts, data)
