@@ -22,7 +22,18 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE_GOLDEN = os.environ.get("KL_UPDATE_GOLDEN") == "1"
 BUNDLED = to_data(load_bundled())
 
-_CLEARED = ("KL_LANG", "KL_DATA", "NO_COLOR", "FORCE_COLOR", "KL_NO_CACHE", "TERM", "CLICOLOR")
+_CLEARED = (
+    "KL_LANG",
+    "KL_DATA",
+    "NO_COLOR",
+    "FORCE_COLOR",
+    "KL_NO_CACHE",
+    "TERM",
+    "CLICOLOR",
+    "KL_PAGER",
+    "PAGER",
+    "LESS",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -76,6 +87,15 @@ def assert_error(result: Result, code: int, message: str) -> None:
     if code != 2:  # usage errors carry Typer's usage lines
         assert result.stderr.count("\n") == 1, result.stderr
         assert result.stderr.startswith("kl: error: "), result.stderr
+
+
+def widest_line(text: str) -> int:
+    """The widest line of rich output but the lines that are one URL (never broken, they may
+    be wider than the screen)."""
+    return max(
+        (len(line) for line in text.splitlines() if not line.lstrip().startswith("http")),
+        default=0,
+    )
 
 
 def check_golden(name: str, text: str) -> None:

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from kl_cli.store.load import load_bundled
-from tests.conftest import ROOT, assert_error, run
+from tests.conftest import ROOT, assert_error, run, widest_line
 
 KB = load_bundled()
 
@@ -359,7 +359,7 @@ def test_rich_shows_all_data_at_any_width(columns: str, width: int) -> None:
     for body in KB.bodies:
         assert "".join(body.name.da.split()) in squashed
         assert "".join(body.role.text.da.split()) in squashed
-    assert max(len(line) for line in out.splitlines()) <= width
+    assert widest_line(out) <= width
 
 
 def test_markdown_escapes_and_renders_lists() -> None:

@@ -13,7 +13,7 @@ import pytest
 from kl_cli.core.record import to_data
 from kl_cli.present import formats
 from kl_cli.store.load import load_bundled
-from tests.conftest import check_golden, run
+from tests.conftest import check_golden, run, widest_line
 from tests.test_cli import COMMANDS
 
 EXTENSIONS = {"json": "json", "yaml": "yaml", "markdown": "md"}
@@ -50,7 +50,7 @@ def test_rich_at_40_columns() -> None:
     for args in (["bodies"], ["bodies", "kkr"], ["values", "2"]):
         result = run(*args, "-f", "rich", env={"COLUMNS": "40"})
         assert result.exit_code == 0
-        assert max(len(line) for line in result.stdout.splitlines()) <= 40
+        assert widest_line(result.stdout) <= 40
         check_golden(_name(args, "da", "rich40"), result.stdout)
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import BUNDLED, ROOT, assert_error, kb_text, run
+from tests.conftest import BUNDLED, ROOT, assert_error, kb_text, run, widest_line
 from tests.hostile import HUGE, SGR, sources
 
 # --- plumbing: pipes, full disks, closed streams, signals, encodings, widths ----------------------
@@ -178,7 +178,7 @@ def test_narrow_encodings_degrade_to_escapes(env: dict[str, str], tmp_path: Path
 def test_any_columns_value_is_no_crash(columns: str) -> None:
     result = run("bodies", "-f", "rich", env={"COLUMNS": columns, "LINES": columns})
     assert (result.exit_code, result.stderr) == (0, "")
-    assert max(len(line) for line in result.stdout.splitlines()) <= 80
+    assert widest_line(result.stdout) <= 80
 
 
 def _words(plain: str) -> set[str]:

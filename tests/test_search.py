@@ -19,7 +19,7 @@ from kl_cli.core.record import Record, fields
 from kl_cli.core.search import RANKS, SNIPPET, entries, make_snippet, search
 from kl_cli.errors import LookupFailed
 from kl_cli.store.load import load_bundled
-from tests.conftest import ROOT, assert_error, check_golden, kb_data, kb_text, run
+from tests.conftest import ROOT, assert_error, check_golden, kb_data, kb_text, run, widest_line
 
 FORMATS = ("rich", "plain", "json", "yaml", "markdown")
 DONE_WHEN = (
@@ -342,7 +342,7 @@ def test_markdown_marks_and_escapes() -> None:
 
 def test_rich_at_40_columns_wraps_without_losing_words() -> None:
     out = run("search", "kommunekontaktråd", "-f", "rich", env={"COLUMNS": "40"}).stdout
-    assert max(len(line) for line in out.splitlines()) <= 40
+    assert widest_line(out) <= 40
     assert "kl bodies kkr" in out
 
 

@@ -41,6 +41,7 @@ class Table(Record):
     title: str = ""
     key: str = ""  # in a details view, plain rows start with this key
     url_column: int = -1  # the column whose cells are URLs, for formats that link them
+    notes: tuple[str, ...] = ()  # per row, its quiet provenance ('[1,2]'); not in plain
 
 
 class Field(Record):
@@ -66,7 +67,14 @@ class Notes(Record):
     title: str
     lines: tuple[str, ...]
     key: str = ""
-    urls: tuple[str, ...] = ()  # per line, the URL it ends with ('' if none), to link it
+    urls: tuple[str, ...] = ()  # per line, the URL it ends with (' — URL'; '' if none)
+
+
+class Notice(Record):
+    """A quiet line about the screen itself, such as what a narrow terminal leaves out; only
+    in rich output (plain, Markdown and JSON always hold everything)."""
+
+    text: str
 
 
 class Tree(Record):
@@ -94,5 +102,5 @@ class Hits(Record):
     title: str = ""
 
 
-Block = Heading | Para | Items | Table | Fields | Notes | Tree | Hits
+Block = Heading | Para | Items | Table | Fields | Notes | Notice | Tree | Hits
 Doc = tuple[Block, ...]

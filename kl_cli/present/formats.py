@@ -311,15 +311,17 @@ def to_markdown(doc: Doc) -> str:
                 add(*(mark + _md_block(item) for mark, item in zip(marks, items, strict=True)))
             case Table(columns=columns, rows=rows, title=title, url_column=url_column):
                 titled(title)
+                notes = block.notes or ("",) * len(rows)
                 add(
                     _md_row(_md_cell(c) for c in columns),
                     _md_row("---" for _ in columns),
                     *(
                         _md_row(
-                            md_url(c, cell=True) if i == url_column and c else _md_cell(c)
+                            (md_url(c, cell=True) if i == url_column and c else _md_cell(c))
+                            + (f" *{_md_cell(note)}*" if note and i == len(cells) - 1 else "")
                             for i, c in enumerate(cells)
                         )
-                        for cells in rows
+                        for cells, note in zip(rows, notes, strict=True)
                     ),
                 )
             case Fields(rows=fields, title=title):

@@ -47,6 +47,12 @@ LABELS: dict[str, dict[Lang, str]] = {
     "cap_applied": {"da": "Loftet anvendt", "en": "Cap applied"},
     "cap_confidence": {"da": "Loftets sikkerhed", "en": "Cap confidence"},
     "kb": {"da": "Vidensbase", "en": "Knowledge base"},
+    # What a narrow terminal leaves out of kl org, in one dim line: the longest that fits.
+    "narrow": {"da": "Smal terminal: {} udeladt", "en": "Narrow terminal: {} left out"},
+    "narrow_short": {"da": "Smalt: {} udeladt", "en": "Narrow: {} left out"},
+    "narrow_hint": {"da": "; se -f json", "en": "; see -f json"},
+    "narrow_refs": {"da": "§ og kilder", "en": "§ and sources"},
+    "narrow_levels": {"da": "§, kilder, dybe niveauer", "en": "§, sources, deep levels"},
     "elects": {"da": "vælger", "en": "elects"},
     "advises": {"da": "rådgiver", "en": "advises"},
     "sets_up": {"da": "nedsætter", "en": "sets up"},

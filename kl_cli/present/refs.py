@@ -64,11 +64,13 @@ class Footnotes:
                     self.cited.append(ref)
 
     def refs(self, sources: Sequence[SourceRef]) -> str:
-        numbers = ", ".join(str(self.numbers[s["id"]]) for s in sources)
+        """The footnote marker of a fact's sources, numbers ascending: '[1,3]' (no space: a
+        marker is never broken across lines)."""
+        numbers = ",".join(str(n) for n in sorted({self.numbers[s["id"]] for s in sources}))
         return f"[{numbers}]" if numbers else ""
 
     def note(self, fact: FactData) -> str:
-        """Quiet provenance: '(period; medium confidence) [1, 2]'."""
+        """Quiet provenance: '(period; medium confidence) [1,2]'."""
         extra = []
         if "period" in fact:
             extra.append(fact["period"])

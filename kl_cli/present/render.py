@@ -18,8 +18,20 @@ from rich.table import Table as RichTable
 from rich.text import Text
 from rich.tree import Tree as RichTree
 
-from kl_cli.present.doc import Doc, Fields, Heading, HitRow, Hits, Items, Notes, Para, Table, Tree
-from kl_cli.present.formats import inert
+from kl_cli.present.doc import (
+    Doc,
+    Fields,
+    Heading,
+    HitRow,
+    Hits,
+    Items,
+    Notes,
+    Notice,
+    Para,
+    Table,
+    Tree,
+)
+from kl_cli.present.formats import dangerous, inert
 
 NARROW = 40  # below this, tables become lists
 STACKED = 60  # below this, tables of three or more columns stack their text columns
@@ -32,6 +44,7 @@ def _t(text: str, style: str = "") -> Text:
 
 
 def _noted(text: str, note: str) -> Text:
+    """The text and its quiet note (dim) after it."""
     out = _t(text)
     if note:
         out.append(" ")
@@ -39,8 +52,47 @@ def _noted(text: str, note: str) -> Text:
     return out
 
 
-def renderable(doc: Doc, width: int) -> RenderableType:
-    """The whole document as one Rich renderable for a console `width` columns wide."""
+def link_target(url: str) -> str | None:
+    """Where a terminal hyperlink (OSC 8) to `url` may point, or None: only an http or https
+    URL of visible characters (no space, control or other hidden character: any of them could
+    end the escape sequence and start another); non-ASCII characters percent-encoded (UTF-8),
+    as OSC 8 carries printable ASCII only."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or scheme.lower() not in ("http", "https") or not rest:
+        return None
+    out = []
+    for ch in url:
+        if "!" <= ch <= "~":
+            out.append(ch)
+        elif ch.isascii() or ch.isspace() or not ch.isprintable() or dangerous(ch):
+            return None
+        else:
+            out.append("".join(f"%{b:02X}" for b in ch.encode("utf-8")))
+    return "".join(out)
+
+
+def _url(url: str, indent: int, width: int, links: bool, style: str = "") -> Text:
+    """A URL on a line of its own, never wrapped or cut (one longer than the width goes past
+    it), a hyperlink when `links`; indented by `indent`, or not at all where only that lets
+    it fit the width."""
+    shown = inert(url, single_line=True)
+    room = width - cell_len(shown)
+    if indent > room >= 0:
+        indent = 0
+    out = Text(" " * indent, no_wrap=True, overflow="ignore")
+    target = link_target(url) if links else None
+    out.append(shown, Style.parse(style) + Style(link=target) if target else style)
+    return out
+
+
+# A table cell holding this stands for the row's URL, drawn on a line of its own (_Linked).
+# inert() escapes every private-use character, so no knowledge-base text can hold it.
+URL_MARK = "\ue000"
+
+
+def renderable(doc: Doc, width: int, links: bool = False) -> RenderableType:
+    """The whole document as one Rich renderable for a console `width` columns wide; source
+    URLs as terminal hyperlinks when `links`."""
     parts: list[RenderableType] = []
     for block in doc:
         match block:
@@ -60,18 +112,28 @@ def renderable(doc: Doc, width: int) -> RenderableType:
                     if i < len(items):
                         lines.append("\n")
                 parts.append(Padding(lines, (0, 0, 1, 0), expand=False))
-            case Table(columns=columns, rows=rows, title=title):
-                parts.append(_table(columns, rows, title, width))
+            case Table(columns=columns, rows=rows, title=title, url_column=url_column):
+                notes = block.notes or ("",) * len(rows)
+                if 0 <= url_column < len(columns):
+                    table = _linked_table(columns, rows, notes, title, width, url_column, links)
+                    parts.append(table)
+                else:
+                    noted = tuple(_with_note(r, n) for r, n in zip(rows, notes, strict=True))
+                    parts.append(_table(columns, noted, title, width))
             case Fields(rows=fields, title=title):
                 if title:
                     parts.append(_t(title, "bold"))
                 parts.append(_fields(fields, width))
-            case Notes(title=title, lines=lines):
-                notes = _t(title, "dim bold")
-                for line in lines:
-                    notes.append("\n")
-                    notes.append(_t(line, "dim"))
-                parts.append(notes)
+            case Notes(title=title, lines=lines, urls=urls):
+                parts.append(_t(title, "dim bold"))
+                for line, url in zip(lines, urls or ("",) * len(lines), strict=True):
+                    if url and line.endswith(url):  # '[1] title — URL': the URL on its own line
+                        parts.append(_t(line[: -len(url)].removesuffix(" — "), "dim"))
+                        parts.append(_url(url, 4, width, links, "dim"))
+                    else:
+                        parts.append(_t(line, "dim"))
+            case Notice(text=text):
+                parts.append(Padding(_t(text, "dim"), (0, 0, 1, 0), expand=False))
             case Tree():
                 parts.append(_tree(block))
             case Hits(rows=hits, title=title):
@@ -81,18 +143,90 @@ def renderable(doc: Doc, width: int) -> RenderableType:
     return Group(*parts)
 
 
+Cell = Text | str
+
+
+def _with_note(cells: tuple[Cell, ...], note: str) -> tuple[Cell, ...]:
+    """The row with its quiet note (source markers) after its last cell."""
+    if not note or not cells:
+        return cells
+    last = cells[-1]
+    return (*cells[:-1], _noted(last, note) if isinstance(last, str) else last)
+
+
+def _linked_table(
+    columns: tuple[str, ...],
+    rows: tuple[tuple[str, ...], ...],
+    notes: tuple[str, ...],
+    title: str,
+    width: int,
+    url_column: int,
+    links: bool,
+) -> RenderableType:
+    """A table with a column of URLs: each URL on a line of its own under its row, whole."""
+    urls = [r[url_column] if url_column < len(r) else "" for r in rows]
+    kept = tuple(c for i, c in enumerate(columns) if i != url_column)
+    body: list[tuple[Cell, ...]] = []
+    for cells, url, note in zip(rows, urls, notes, strict=True):
+        own = _with_note(tuple(c for i, c in enumerate(cells) if i != url_column), note)
+        if width < NARROW:
+            body.append((*own, URL_MARK) if url else own)
+            continue
+        body.append(own)
+        if url:  # a row of its own, drawn as the URL
+            body.append((URL_MARK, *("",) * (len(kept) - 1)))
+    shown = [u for u in urls if u]
+    return _Linked(_table(kept, tuple(body), title, width), shown, links)
+
+
+class _Linked:
+    """Draws a table whose URLs were laid out as URL_MARK cells: each line holding a mark is
+    drawn as the URL it stands for, indented two columns under its row (see _url): never
+    wrapped or cut (a URL longer than the screen goes past its edge), a hyperlink when asked."""
+
+    def __init__(self, table: RenderableType, urls: list[str], links: bool):
+        self.table = table
+        self.urls = urls
+        self.links = links
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement.get(console, options, self.table)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        urls = iter(self.urls)
+        line: list[Segment] = []
+        for segment in console.render(self.table, options):
+            if "\n" not in segment.text or segment.control:
+                line.append(segment)
+                continue
+            text, style = segment.text, segment.style
+            while "\n" in text:
+                before, _, text = text.partition("\n")
+                if before:
+                    line.append(Segment(before, style))
+                if any(URL_MARK in s.text for s in line if not s.control):
+                    url = _url(next(urls, ""), 2, options.max_width, self.links)
+                    line = list(url.render(console, end=""))
+                yield from line
+                yield Segment.line()
+                line = []
+            if text:
+                line.append(Segment(text, style))
+        yield from line
+
+
 def _table(
-    columns: tuple[str, ...], rows: tuple[tuple[str, ...], ...], title: str, width: int
+    columns: tuple[str, ...], rows: tuple[tuple[Cell, ...], ...], title: str, width: int
 ) -> RenderableType:
     if width < NARROW:
         out = _t(title, "bold") if title else Text()
         for cells in rows:
             if len(out):
                 out.append("\n")
-            out.append(_t(cells[0], "cyan"))
+            out.append(_cell(cells[0], "cyan"))
             for cell in cells[1:]:
                 out.append("\n  ")
-                out.append(_t(cell))
+                out.append(_cell(cell))
         return Padding(out, (0, 0, 1, 0), expand=False)
     # Too narrow for side-by-side text columns: keep the id, stack the rest under a heading.
     stacked = width < STACKED and len(columns) > 2
@@ -117,14 +251,14 @@ def _table(
                 table.add_column(_t(column), overflow="fold")
         return table
 
-    def cells_of(cells: tuple[str, ...]) -> tuple[Text | str, ...]:
+    def cells_of(cells: tuple[Cell, ...]) -> tuple[Text | str, ...]:
         if not stacked:
-            return tuple(inert(c) for c in cells)
-        text = _t(cells[1], "bold")
+            return tuple(_inert(c) for c in cells)
+        text = _cell(cells[1], "bold")
         for cell in cells[2:]:
             text.append("\n")
-            text.append(_t(cell))
-        return inert(cells[0]), text
+            text.append(_cell(cell))
+        return _inert(cells[0]), text
 
     body = [cells_of(cells) for cells in rows]
     if len(body) <= FAST_ROWS:
@@ -144,6 +278,21 @@ _INTERNALS = all(
 
 def _text(cell: Text | str) -> Text:
     return Text(cell) if isinstance(cell, str) else cell
+
+
+def _inert(cell: Cell) -> Cell:
+    """A cell's text made inert (a Text was built from inert text already); URL_MARK kept."""
+    return cell if isinstance(cell, Text) or cell == URL_MARK else inert(cell)
+
+
+def _cell(cell: Cell, style: str = "") -> Text:
+    """A cell as a Text of inert text (a Text is built so already), with `style` added."""
+    if isinstance(cell, str):
+        return Text(URL_MARK, style=style) if cell == URL_MARK else _t(cell, style)
+    out = cell.copy()
+    if style:
+        out.stylize(style, 0, len(out))
+    return out
 
 
 def _measure(cell: Text | str) -> tuple[int, int]:
@@ -429,10 +578,29 @@ def make_console(file: TextIO, width: int, color: bool) -> Console:
     )
 
 
-def to_rich(doc: Doc, width: int, color: bool) -> str:
-    """Render a document to a string (ANSI styles only when `color`)."""
+_ESCAPES = (
+    "\x1b\\[[0-9;]*m|\x1b\\]8;[^\x1b]*\x1b\\\\"  # SGR styles, OSC 8 links: what to_rich emits
+)
+
+
+def screen_rows(text: str, width: int) -> int:
+    """How many rows of a terminal `width` columns wide the output of to_rich takes (a URL
+    longer than the width takes more than one)."""
+    import re
+
+    visible = re.sub(_ESCAPES, "", text)
+    lines = visible.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return sum(max(1, -(-cell_len(line) // width)) for line in lines)
+
+
+def to_rich(doc: Doc, width: int, color: bool, links: bool = False) -> str:
+    """Render a document to a string (ANSI styles only when `color`; source URLs as terminal
+    hyperlinks when `links` too)."""
     buffer = io.StringIO()
     console = make_console(buffer, width, color)
-    console.print(renderable(doc, width))
+    # Not cropped: a URL longer than the width goes past it, whole (every other line fits).
+    console.print(renderable(doc, width, links and color), crop=False)
     # Rich pads every line to the full width; trailing blanks only get in the way of copying.
     return "\n".join(line.rstrip(" ") for line in buffer.getvalue().split("\n"))

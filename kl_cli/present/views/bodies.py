@@ -40,6 +40,7 @@ def bodies_doc(data: BodiesData, lang: Lang) -> list[Block]:
         Table(
             ("id", label("name", lang), label("role", lang)),
             tuple((b["id"], b["name"], b["role"].get("text", "")) for b in rows),
+            notes=tuple(notes.note(b["role"]) for b in rows),
         ),
         *notes.block(),
     ]
@@ -114,6 +115,7 @@ def body_doc(data: OneBodyData, lang: Lang) -> list[Block]:
                 tuple((u["id"], u["name"], str(u["municipalities"])) for u in units),
                 label("units", lang),
                 key="unit",
+                notes=tuple(notes.note(u) for u in units),
             )
         )
     if "relations" in b:

@@ -13,7 +13,7 @@ from typing import Any
 
 from kl_cli.core.models import Edge, KnowledgeBase, Lang, Paragraph
 from kl_cli.core.org import RELATIONS, ROOT, Branch, Graph, build_graph, forest
-from kl_cli.present.doc import Block, Heading, Tree
+from kl_cli.present.doc import Block, Heading, Notice, Tree
 from kl_cli.present.i18n import label as label_of
 from kl_cli.present.refs import Facts, Footnotes
 from kl_cli.present.views import View
@@ -88,9 +88,32 @@ def view(kb: KnowledgeBase, lang: Lang, width: int | None = None) -> View:
             drawn, notes = _trees(f, graph, trees, paragraphs, style)
             if width is None or _widest(drawn) <= width:
                 break
-        return [Heading(TITLE[lang]), *drawn, *notes.block()]
+        blocks: list[Block] = [Heading(TITLE[lang])]
+        notice = _left_out(graph, drawn, style, width, lang)
+        if notice:
+            blocks.append(Notice(notice))
+        return [*blocks, *drawn, *notes.block()]
 
     return View("org", lang, data, document)
+
+
+def _left_out(graph: Graph, drawn: list[Tree], style: str, width: int | None, lang: Lang) -> str:
+    """What the chart leaves out at this width, in the longest wording that fits it; '' if
+    nothing (rich output only: the width is None for every other format)."""
+    if width is None:
+        return ""
+    # The rich rendering draws no level that its guides leave no column for; the full labels
+    # are gone by then too.
+    if _deepest(drawn) * INDENT >= width:
+        what = label_of("narrow_levels", lang)
+    elif style != "full" and any(e.sources or e.paragraph or e.period for e in graph.edges):
+        what = label_of("narrow_refs", lang)
+    else:
+        return ""
+    line = label_of("narrow", lang).format(what)
+    short = label_of("narrow_short", lang).format(what)
+    wordings = (line + label_of("narrow_hint", lang), line, short)
+    return next((w for w in wordings if _cells(w) <= width), short)
 
 
 def _reading_order(trees: tuple[Branch, ...]) -> Iterator[Edge]:
@@ -160,6 +183,17 @@ def _tree(top: Branch, label: typing.Callable[[Branch], str]) -> Tree:
         if not stack:
             return done
         stack[-1][2].append(done)
+
+
+def _deepest(trees: list[Tree]) -> int:
+    """The depth of the deepest node of the trees (a root is at depth 0)."""
+    deepest = 0
+    stack = [(t, 0) for t in trees]
+    while stack:
+        t, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((k, depth + 1) for k in t.children)
+    return deepest
 
 
 def _widest(trees: list[Tree]) -> int:

@@ -48,13 +48,13 @@ def values(kb: KnowledgeBase, lang: Lang) -> View:
 
 def values_doc(data: ValuesData, lang: Lang) -> list[Block]:
     rows = data["values"]
-    # The three values share one source (KL's page); it is cited once, for the table.
-    notes = Footnotes(lang, [rows[0]["sources"]] if rows else [])
+    notes = Footnotes(lang, [v["sources"] for v in rows])
     return [
         Heading(label("values", lang)),
         Table(
             ("id", "#", label("name", lang)),
             tuple((v["id"], str(v["number"]), v["title"]) for v in rows),
+            notes=tuple(notes.refs(v["sources"]) for v in rows),
         ),
         *notes.block(),
     ]
