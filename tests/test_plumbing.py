@@ -204,7 +204,7 @@ def test_any_columns_value_shows_all_data_on_a_terminal(columns: str, tmp_path: 
     master, slave = pty.openpty()
     try:
         proc = subprocess.Popen(
-            KL + ["bodies"], env=kl_env(tmp_path, COLUMNS=columns, TERM="xterm"),
+            KL + ["bodies", "--no-pager"], env=kl_env(tmp_path, COLUMNS=columns, TERM="xterm"),
             stdin=subprocess.DEVNULL, stdout=slave, stderr=subprocess.PIPE,
         )  # fmt: skip
         os.close(slave)

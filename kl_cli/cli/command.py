@@ -12,7 +12,7 @@ import typer
 
 from kl_cli.cli.env import env
 from kl_cli.cli.options import _COMMON_PARAMS, COMMON, HUMAN, Fmt, Opts, resolve
-from kl_cli.cli.output import guarded, say_debug, write_out
+from kl_cli.cli.output import guarded, page_out, say_debug, write_out
 
 if TYPE_CHECKING:
     from kl_cli.store.cache import Cache
@@ -84,9 +84,12 @@ def emit(opts: Opts, view: Any) -> None:
     elif opts.format == Fmt.markdown:
         text = formats.to_markdown(view.doc)
     elif opts.format == Fmt.rich:
-        from kl_cli.present.render import to_rich
+        from kl_cli.present.render import screen_rows, to_rich
 
-        text = to_rich(view.doc, opts.width, opts.color)
+        text = to_rich(view.doc, opts.width, opts.color, opts.links)
+        if opts.pager:
+            page_out(text, screen_rows(text, opts.width))
+            return
     else:
         text = formats.to_plain(view.doc)
     write_out(text)

@@ -22,6 +22,13 @@ ENVIRONMENT: tuple[tuple[str, str], ...] = (
     ),
     ("KL_NO_CACHE", "1: do not cache validated user knowledge bases"),
     ("KL_DEBUG", "1: a traceback for an internal error (exit 70); why the cache is not used"),
+    (
+        "KL_PAGER",
+        "the pager for rich output to a terminal that is longer than the screen (split as a "
+        "shell splits words, run without one); empty or cat: none; --no-pager wins",
+    ),
+    ("PAGER", "the pager when KL_PAGER is unset (else less -FRX)"),
+    ("LESS", "given to the pager as it is; FRX when unset"),
     ("NO_COLOR", "no colours in rich output"),
     ("FORCE_COLOR", "colours even when stdout is not a terminal (rich output only)"),
     ("TERM", "dumb: no colours"),
@@ -89,6 +96,28 @@ class Environment:
             except (OSError, ValueError, AttributeError):
                 width = 0
         return max(width or 80, 20)
+
+    def terminal_height(self) -> int | None:
+        """The terminal's height in lines, or None if stdout is not a terminal of known size."""
+        try:
+            lines = os.get_terminal_size(self.stdout.fileno()).lines
+        except (OSError, ValueError, AttributeError):
+            return None
+        return lines or None
+
+    def pager(self) -> list[str] | None:
+        """The pager's argv: KL_PAGER if set, else PAGER if set, else `less -FRX`, split as a
+        shell splits words (it is never run by one); None if that is empty or `cat`, or does
+        not split (an unmatched quote), as git and gh read them."""
+        import shlex
+
+        environ = self.environ
+        command = environ.get("KL_PAGER", environ.get("PAGER", "less -FRX"))
+        try:
+            argv = shlex.split(command)
+        except ValueError:
+            return None
+        return None if argv in ([], ["cat"]) else argv
 
     def stdout_utf8(self) -> bool:
         """Whether stdout takes UTF-8; if not, JSON and YAML escape non-ASCII text themselves."""

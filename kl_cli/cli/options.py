@@ -56,6 +56,13 @@ LangOpt = Annotated[
     ),
 ]
 NoColorOpt = Annotated[bool | None, typer.Option("--no-color", help="No colours [env: NO_COLOR].")]
+NoPagerOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--no-pager",
+        help="Print rich output directly, never through a pager [env: KL_PAGER, PAGER].",
+    ),
+]
 DataOpt = Annotated[
     str | None,
     typer.Option(
@@ -66,10 +73,12 @@ DataOpt = Annotated[
     ),
 ]
 
-COMMON = ("format", "json", "lang", "no_color", "data")
+COMMON = ("format", "json", "lang", "no_color", "no_pager", "data")
 _COMMON_PARAMS = [
     inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=ann)
-    for name, ann in zip(COMMON, (FormatOpt, JsonOpt, LangOpt, NoColorOpt, DataOpt), strict=True)
+    for name, ann in zip(
+        COMMON, (FormatOpt, JsonOpt, LangOpt, NoColorOpt, NoPagerOpt, DataOpt), strict=True
+    )
 ]
 
 
@@ -115,6 +124,8 @@ class Opts(Record):
     color: bool
     data: str | None
     width: int
+    links: bool = False  # source URLs as terminal hyperlinks (rich output, in colour, to a tty)
+    pager: bool = False  # rich output to a terminal, through the pager if longer than the screen
 
 
 def given(ctx: Any, name: str) -> Any:
@@ -178,4 +189,6 @@ def resolve(ctx: typer.Context, allowed: frozenset[Fmt] = HUMAN) -> Opts:
     lang = lang_of(ctx)
     data = data_of(ctx)
     color = fmt == Fmt.rich and outside.colour(bool(given(ctx, "no_color")))
-    return Opts(fmt, lang, color, data, outside.terminal_width())
+    terminal = fmt == Fmt.rich and outside.stdout_is_tty()
+    pager = terminal and not given(ctx, "no_pager")
+    return Opts(fmt, lang, color, data, outside.terminal_width(), color and terminal, pager)

@@ -53,6 +53,46 @@ def write_out(text: str) -> None:
         raise OutputFailed(f"cannot write output: {output_error(e)}") from None
 
 
+def page_out(text: str, rows: int) -> None:
+    """Rich output to a terminal: through the pager when its `rows` do not fit the screen, as
+    git and gh page (LESS=FRX if unset, Ctrl-C left to the pager); else, or when no pager is
+    set or it cannot be started, written directly."""
+    outside = env()
+    height = outside.terminal_height()
+    argv = outside.pager() if height is None or rows >= height else None
+    if argv is None:
+        write_out(text)
+        return
+    import signal
+    import subprocess
+
+    stdout = outside.stdout
+    data, _ = encoded(text, stdout)
+    environ = dict(outside.environ)
+    environ.setdefault("LESS", "FRX")
+    try:
+        stdout.flush()
+        pager = subprocess.Popen(argv, stdin=subprocess.PIPE, env=environ)
+    except (OSError, ValueError) as e:  # not found, not executable: print it ourselves
+        say_debug(f"cannot start the pager {argv[0]!r}: {output_error(e)}")
+        write_out(text)
+        return
+    try:  # git's way: while the pager runs, Ctrl-C is for it (kl must not leave it orphaned)
+        before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread
+        before = None
+    try:
+        assert pager.stdin is not None
+        with contextlib.suppress(OSError):  # BrokenPipeError: the reader quit early (q)
+            pager.stdin.write(data)
+        with contextlib.suppress(OSError):
+            pager.stdin.close()
+        pager.wait()
+    finally:
+        if before is not None:
+            signal.signal(signal.SIGINT, before)
+
+
 def output_error(e: BaseException) -> str:
     """Why writing failed, in words: the OS's reason, or that stdout is closed."""
     if isinstance(e, OSError):
