@@ -161,6 +161,26 @@ def test_hostile_source_urls_never_make_an_escape_sequence_of_their_own(tmp_path
     assert "https://newline.example/a\\nb" in listed  # one line, the newline shown
 
 
+@pytest.mark.parametrize("width", ["30", "80"])
+def test_text_like_the_url_mark_is_shown_as_text(tmp_path: Path, width: str) -> None:
+    """render.py marks where a URL goes with a private-use character; text that is one (or
+    holds one) is escaped as any such character is, and every URL stays under its own row."""
+    data = kb_data()
+    for source in data["sources"]:
+        source["title"] = {"da": "\ue000", "en": "a\ue000b"}
+    path = write_kb(tmp_path / "marks.yaml", data)
+    out = run("--data", str(path), "sources", "-f", "rich", env={"COLUMNS": width}).stdout
+    assert "\ue000" not in out and out.count("\\ue000") == len(data["sources"])
+    lines = [line.strip() for line in out.splitlines()]
+    for source in data["sources"]:  # each row: its id and title, then its URL if it has one
+        at = next(i for i, line in enumerate(lines) if line.split()[:1] == [source["id"]])
+        row = " ".join(lines[at : at + 2]).split()
+        assert row[:2] == [source["id"], "\\ue000"], row
+        if "url" in source:
+            assert lines[at + (2 if width == "30" else 1)] == source["url"]
+    assert set(url_lines(out)) == URLS
+
+
 # --- footnote markers --------------------------------------------------------------------------
 
 

@@ -85,9 +85,13 @@ def _url(url: str, indent: int, width: int, links: bool, style: str = "") -> Tex
     return out
 
 
+class _Mark(str):
+    """The type of URL_MARK alone: no text of the knowledge base is one."""
+
+
 # A table cell holding this stands for the row's URL, drawn on a line of its own (_Linked).
-# inert() escapes every private-use character, so no knowledge-base text can hold it.
-URL_MARK = "\ue000"
+# inert() escapes every private-use character, so once drawn, no knowledge-base text holds it.
+URL_MARK = _Mark("\ue000")
 
 
 def renderable(doc: Doc, width: int, links: bool = False) -> RenderableType:
@@ -282,13 +286,13 @@ def _text(cell: Text | str) -> Text:
 
 def _inert(cell: Cell) -> Cell:
     """A cell's text made inert (a Text was built from inert text already); URL_MARK kept."""
-    return cell if isinstance(cell, Text) or cell == URL_MARK else inert(cell)
+    return cell if isinstance(cell, Text | _Mark) else inert(cell)
 
 
 def _cell(cell: Cell, style: str = "") -> Text:
     """A cell as a Text of inert text (a Text is built so already), with `style` added."""
     if isinstance(cell, str):
-        return Text(URL_MARK, style=style) if cell == URL_MARK else _t(cell, style)
+        return Text(URL_MARK, style=style) if isinstance(cell, _Mark) else _t(cell, style)
     out = cell.copy()
     if style:
         out.stylize(style, 0, len(out))
