@@ -14,14 +14,15 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 from kl_cli.core.folding import SEP, fold, fold_map, foldings
 from kl_cli.core.models import LANGS, KnowledgeBase, Lang, Source, Text
 from kl_cli.core.record import Record
 from kl_cli.errors import LookupFailed
 
-RANKS = ("name", "item", "text")
+Rank = Literal["name", "item", "text"]
+RANKS: tuple[Rank, ...] = ("name", "item", "text")
 SNIPPET = 76  # code points, ellipses included: one line at 80 columns with a small indent
 
 Span = tuple[int, int]

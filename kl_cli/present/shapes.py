@@ -1,13 +1,19 @@
 """The shapes of kl's JSON/YAML output, one TypedDict per part (checked by mypy, free at run time).
 
-Imported only under TYPE_CHECKING: at run time a view's data are plain dicts of these shapes.
+The views and commands import this module only under TYPE_CHECKING: at run time a view's data
+are plain dicts of these shapes. The schemas kl ships (data/schema/KIND.json, `kl schema KIND`)
+are generated from these TypedDicts and the table OUTPUTS at the end by
+`python -m kl_cli.present.schemagen`, so a key marked NotRequired is optional in the schema,
+every other key is required, and no other key is allowed. A docstring is the description of
+its part in the schema.
 """
 
 from __future__ import annotations
 
-from typing import Literal, NotRequired, TypedDict
+from typing import Any, NotRequired, TypedDict
 
-Confidence = Literal["high", "medium", "low"]
+from kl_cli.core.models import ActorKind, Confidence, KnowledgeBase, Lang, Relation
+from kl_cli.core.search import Rank
 
 
 class SourceRef(TypedDict):
@@ -102,6 +108,9 @@ class Fraction(TypedDict):
 
 
 class AmendmentData(TypedDict):
+    """`kl statutes amendment [--delegates N [--votes-for M]]`: the rule for changing the
+    statutes; with N, the votes needed and the arithmetic; with M, whether it is adopted."""
+
     rule: FactData
     fraction: Fraction
     caveat: FactData
@@ -113,6 +122,9 @@ class AmendmentData(TypedDict):
 
 
 class DelegatesData(TypedDict):
+    """`kl statutes delegates --population P [--council-seats S]`: the voting delegates a
+    municipality elects (§ 4), and whether the cap applied (council_seats: null without S)."""
+
     rule: FactData
     cap: FactData
     population: int
@@ -132,3 +144,275 @@ class KbInfo(TypedDict):
 
 class SourceData(SourceRef):
     note: NotRequired[str]
+
+
+class Envelope(TypedDict):
+    """What every JSON/YAML output starts with: the output's schema version (bumped by a
+    breaking change), the language of its texts, and its kind (which schema it follows)."""
+
+    schema_version: int
+    lang: Lang
+    kind: str
+
+
+# --- kl and kl about ---------------------------------------------------------------------------
+
+
+class ValueRow(TypedDict):
+    id: str
+    number: int
+    title: str
+
+
+class BodyName(TypedDict):
+    id: str
+    name: str
+
+
+class CommandRow(TypedDict):
+    command: str
+    shows: str
+
+
+class OverviewData(TypedDict):
+    """`kl`: one screen on what KL is and where to look next."""
+
+    name: str
+    long_name: str
+    mission: FactData
+    values: list[ValueRow]
+    bodies: list[BodyName]
+    commands: list[CommandRow]
+    about: NotRequired[FactData]
+
+
+class AboutData(TypedDict):
+    """`kl about`: mission, vision, purpose (§ 1) and general facts."""
+
+    name: str
+    long_name: str
+    mission: FactData
+    vision: FactData
+    facts: list[FactData]
+    purpose: NotRequired[ParagraphData]
+
+
+# --- kl values, kl leadership ------------------------------------------------------------------
+
+
+class ValuesData(TypedDict):
+    """`kl values`: the three organisational values."""
+
+    values: list[ValueData]
+
+
+class OneValueData(TypedDict):
+    """`kl values VALUE`: one value in full."""
+
+    value: ValueData
+
+
+class LeadershipData(TypedDict):
+    """`kl leadership [VALUE]`: the leadership behaviours, grouped by value."""
+
+    groups: list[BehaviourGroup]
+
+
+# --- kl bodies ---------------------------------------------------------------------------------
+
+
+class BodiesData(TypedDict):
+    """`kl bodies`: the political bodies."""
+
+    bodies: list[BodyRow]
+
+
+class OneBodyData(TypedDict):
+    """`kl bodies BODY`: one body with its counts, units and relations."""
+
+    body: BodyData
+
+
+# --- kl statutes -------------------------------------------------------------------------------
+
+
+class ParagraphRow(TypedDict):
+    id: str
+    label: str
+    title: str
+
+
+class StatutesData(TypedDict):
+    """`kl statutes`: the statutes' summary, edition, revision, amendment rule and paragraphs."""
+
+    summary: list[FactData]
+    edition: FactData
+    last_revised: str
+    revision: FactData
+    amendment: AmendmentData
+    paragraphs: list[ParagraphRow]
+
+
+class OneParagraphData(TypedDict):
+    """`kl statutes PARAGRAPH`: one statute paragraph's facts."""
+
+    paragraph: ParagraphData
+
+
+# --- kl services, kl international, kl sources -------------------------------------------------
+
+
+class ParagraphsData(TypedDict):
+    """`kl services` and `kl international`: paragraphs of text, each with its sources."""
+
+    paragraphs: list[FactData]
+
+
+class SourcesData(TypedDict):
+    """`kl sources`: the knowledge base in use and every source of its facts."""
+
+    knowledge_base: KbInfo
+    sources: list[SourceData]
+
+
+# --- kl org ------------------------------------------------------------------------------------
+
+
+class OrgRelation(TypedDict):
+    id: Relation
+    label: str
+
+
+class OrgNode(TypedDict):
+    id: str
+    kind: ActorKind
+    name: str
+    names: dict[str, str]
+
+
+class OrgEdge(TypedDict):
+    subject: str
+    relation: Relation
+    label: str
+    object: str
+    text: str
+    paragraph: NotRequired[ParagraphRow]
+    sources: list[SourceRef]
+    period: NotRequired[str]
+    confidence: NotRequired[Confidence]
+
+
+class OrgData(TypedDict):
+    """`kl org`: the organisation chart's nodes and sourced edges (root: where the chart starts,
+    null when the knowledge base has no delegeretmøde)."""
+
+    root: str | None
+    relations: list[OrgRelation]
+    nodes: list[OrgNode]
+    edges: list[OrgEdge]
+
+
+# --- kl search ---------------------------------------------------------------------------------
+
+
+class Span(TypedDict):
+    start: int
+    end: int
+
+
+class SearchHit(TypedDict):
+    """A hit: the kind and id of the entry, which of its texts matched (field) in which
+    language, the command that shows it in full, and the snippet with the matches in it
+    (code-point offsets; start/end: the first match)."""
+
+    kind: str
+    id: str
+    field: str
+    rank: Rank
+    lang: Lang
+    command: str
+    snippet: str
+    start: int
+    end: int
+    matches: list[Span]
+    sources: list[SourceRef]
+
+
+class SearchData(TypedDict):
+    """`kl search TEXT...`: the hits, best first (the first `limit` of `total`)."""
+
+    query: list[str]
+    total: int
+    limit: int
+    hits: list[SearchHit]
+
+
+# --- kl validate --json ------------------------------------------------------------------------
+
+
+class ValidationSummary(TypedDict):
+    file: str
+    bundled: bool
+    valid: bool
+    problem_count: int
+    truncated: bool
+
+
+class ProblemData(TypedDict):
+    """One problem: line and column are null for a problem with no place; path is null for a
+    syntax error and "" for the top level."""
+
+    file: str
+    line: int | None
+    column: int | None
+    path: str | None
+    message: str
+
+
+class ValidateData(TypedDict):
+    """`kl validate --json`: a summary and the problems found (the first 100)."""
+
+    summary: ValidationSummary
+    problems: list[ProblemData]
+
+
+# --- kl schema --json --------------------------------------------------------------------------
+
+
+class SchemaRow(TypedDict):
+    kind: str
+    command: str
+
+
+class SchemasData(TypedDict):
+    """`kl schema --json`: every kind of output kl has a schema for, and the command that prints
+    it; `kl schema KIND` prints the schema."""
+
+    schemas: list[SchemaRow]
+
+
+# Every kind of output, the command that prints it (the schema's title) and its shape: each but
+# "export" is an Envelope (with that kind) and the shape's keys. `kl export -f json` is the
+# knowledge base in its own file format, without an envelope: its schema comes from the
+# records in kl_cli/core/models.py, which are that format.
+OUTPUTS: dict[str, tuple[str, Any]] = {
+    "overview": ("kl", OverviewData),
+    "about": ("kl about", AboutData),
+    "values": ("kl values", ValuesData),
+    "value": ("kl values VALUE", OneValueData),
+    "leadership": ("kl leadership [VALUE]", LeadershipData),
+    "bodies": ("kl bodies", BodiesData),
+    "body": ("kl bodies BODY", OneBodyData),
+    "statutes": ("kl statutes", StatutesData),
+    "paragraph": ("kl statutes PARAGRAPH", OneParagraphData),
+    "amendment": ("kl statutes amendment", AmendmentData),
+    "delegates": ("kl statutes delegates", DelegatesData),
+    "services": ("kl services", ParagraphsData),
+    "international": ("kl international", ParagraphsData),
+    "sources": ("kl sources", SourcesData),
+    "org": ("kl org", OrgData),
+    "search": ("kl search TEXT...", SearchData),
+    "validate": ("kl validate --json", ValidateData),
+    "schemas": ("kl schema --json", SchemasData),
+    "export": ("kl export -f json", KnowledgeBase),
+}

@@ -13,6 +13,7 @@ from kl_cli.cli.output import write_out
 from kl_cli.errors import ExitCode
 
 if TYPE_CHECKING:
+    from kl_cli.present.shapes import ValidateData
     from kl_cli.store.load import FileProblem
 
 STDIN_NAME = "<stdin>"
@@ -139,12 +140,9 @@ def _validation_data(
     opts: Opts, display: str, bundled: bool, problems: list[FileProblem], more: bool
 ) -> str:
     """`kl validate` for scripts: a summary and the problems as objects, in JSON or YAML."""
-    from kl_cli.present.views import OUTPUT_SCHEMA_VERSION
+    from kl_cli.present.views import envelope
 
-    data = {
-        "schema_version": OUTPUT_SCHEMA_VERSION,
-        "lang": opts.lang,
-        "kind": "validate",
+    data: ValidateData = {
         "summary": {
             "file": display,
             "bundled": bundled,
@@ -152,6 +150,15 @@ def _validation_data(
             "problem_count": len(problems),
             "truncated": more,
         },
-        "problems": [p._asdict() for p in problems],
+        "problems": [
+            {
+                "file": p.file,
+                "line": p.line,
+                "column": p.column,
+                "path": p.path,
+                "message": p.message,
+            }
+            for p in problems
+        ],
     }
-    return as_data(opts, data)
+    return as_data(opts, envelope("validate", opts.lang) | dict(data))

@@ -13,6 +13,11 @@ from kl_cli.present.doc import Block, Doc
 OUTPUT_SCHEMA_VERSION = 1
 
 
+def envelope(kind: str, lang: Lang) -> dict[str, Any]:
+    """What every JSON/YAML output starts with (kl_cli/present/shapes.py Envelope)."""
+    return {"schema_version": OUTPUT_SCHEMA_VERSION, "lang": lang, "kind": kind}
+
+
 class View:
     """One command's answer: `data` for JSON/YAML; `doc`, derived from the data on first use,
     for rich, plain and Markdown."""
@@ -27,11 +32,7 @@ class View:
         document: Callable[[Any, Lang], list[Block]],
     ):
         self.kind = kind
-        self.data: dict[str, Any] = {
-            "schema_version": OUTPUT_SCHEMA_VERSION,
-            "lang": lang,
-            "kind": kind,
-        } | dict(data)
+        self.data: dict[str, Any] = envelope(kind, lang) | dict(data)
         self._document = (document, data, lang)
         self._doc: Doc | None = None
 

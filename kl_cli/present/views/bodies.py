@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypedDict, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from kl_cli.core.models import Body, Edge, KnowledgeBase, Lang
 from kl_cli.present.doc import Block, Field, Fields, Heading, Items, Table
@@ -11,13 +11,7 @@ from kl_cli.present.refs import Facts, Footnotes
 from kl_cli.present.views import View
 
 if TYPE_CHECKING:
-    from kl_cli.present.shapes import BodyData, BodyRow, FactData
-
-    class BodiesData(TypedDict):
-        bodies: list[BodyRow]
-
-    class OneBodyData(TypedDict):
-        body: BodyData
+    from kl_cli.present.shapes import BodiesData, BodyData, FactData, OneBodyData
 
 
 # The facts a body may have, in the order they are shown.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import typing
 import unicodedata
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kl_cli.core.models import Edge, KnowledgeBase, Lang, Paragraph
 from kl_cli.core.org import RELATIONS, ROOT, Branch, Graph, build_graph, forest
@@ -17,6 +17,9 @@ from kl_cli.present.doc import Block, Heading, Notice, Tree
 from kl_cli.present.i18n import label as label_of
 from kl_cli.present.refs import Facts, Footnotes
 from kl_cli.present.views import View
+
+if TYPE_CHECKING:
+    from kl_cli.present.shapes import OrgData, OrgEdge
 
 BACK = "↩"  # a leaf for an edge that would close a cycle (to an ancestor)
 ELSEWHERE = "→"  # a leaf for an edge to a node drawn in another branch
@@ -29,11 +32,9 @@ def _cells(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _edge_data(
-    f: Facts, graph: Graph, edge: Edge, paragraphs: dict[str, Paragraph]
-) -> dict[str, Any]:
+def _edge_data(f: Facts, graph: Graph, edge: Edge, paragraphs: dict[str, Paragraph]) -> OrgEdge:
     relation = label_of(edge.relation, f.lang)
-    out: dict[str, Any] = {
+    out: dict[str, Any] = {  # in output order: the paragraph comes before the sources
         "subject": edge.subject,
         "relation": edge.relation,
         "label": relation,
@@ -53,7 +54,7 @@ def _edge_data(
         out["period"] = edge.period
     if edge.confidence:
         out["confidence"] = edge.confidence
-    return out
+    return typing.cast("OrgEdge", out)
 
 
 def view(kb: KnowledgeBase, lang: Lang, width: int | None = None) -> View:
@@ -68,7 +69,7 @@ def view(kb: KnowledgeBase, lang: Lang, width: int | None = None) -> View:
     graph = build_graph(kb)
     trees = forest(graph)
     paragraphs = {p.id: p for p in kb.statutes.paragraphs}
-    data = {
+    data: OrgData = {
         "root": ROOT if any(n.id == ROOT for n in graph.nodes) else None,
         "relations": [{"id": r, "label": label_of(r, lang)} for r in RELATIONS],
         "nodes": [

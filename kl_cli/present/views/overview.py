@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING
 
 from kl_cli.core.models import KnowledgeBase, Lang
 from kl_cli.present.doc import Block, Field, Fields, Heading, Items, Para, Table
@@ -12,39 +12,7 @@ from kl_cli.present.views import View
 from kl_cli.present.views.statutes import paragraph_data
 
 if TYPE_CHECKING:
-    from typing import NotRequired
-
-    from kl_cli.present.shapes import FactData, ParagraphData
-
-    class ValueRow(TypedDict):
-        id: str
-        number: int
-        title: str
-
-    class BodyName(TypedDict):
-        id: str
-        name: str
-
-    class CommandRow(TypedDict):
-        command: str
-        shows: str
-
-    class OverviewData(TypedDict):
-        name: str
-        long_name: str
-        mission: FactData
-        values: list[ValueRow]
-        bodies: list[BodyName]
-        commands: list[CommandRow]
-        about: NotRequired[FactData]
-
-    class AboutData(TypedDict):
-        name: str
-        long_name: str
-        mission: FactData
-        vision: FactData
-        facts: list[FactData]
-        purpose: NotRequired[ParagraphData]
+    from kl_cli.present.shapes import AboutData, FactData, OverviewData
 
 
 def overview(kb: KnowledgeBase, lang: Lang) -> View:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kl_cli.core.models import KnowledgeBase, Lang, Source
 from kl_cli.core.search import RANKS, Hit, SearchIndex, build_index, search
 from kl_cli.present.doc import Block, Heading, HitRow, Hits
 from kl_cli.present.refs import source_ref
 from kl_cli.present.views import View
+
+if TYPE_CHECKING:
+    from kl_cli.present.shapes import SearchData, SearchHit
 
 _LABELS: dict[str, dict[Lang, str]] = {
     "title": {"da": "Søgning: {query}", "en": "Search: {query}"},
@@ -30,7 +33,7 @@ def _shown_query(terms: Sequence[str]) -> str:
     return " ".join(f"“{t}”" if " " in t else t for t in terms)
 
 
-def _hit_json(sources: dict[str, Source], lang: Lang, hit: Hit) -> dict[str, Any]:
+def _hit_json(sources: dict[str, Source], lang: Lang, hit: Hit) -> SearchHit:
     e = hit.entry
     start, end = hit.spans[0] if hit.spans else (0, 0)
     return {
@@ -56,7 +59,7 @@ def search_view(
         index = build_index(index)
     sources = {s.id: s for s in index.sources}
     hits = search(index, terms, lang)
-    data = {
+    data: SearchData = {
         "query": list(terms),
         "total": len(hits),
         "limit": limit,
@@ -65,7 +68,7 @@ def search_view(
     return View("search", lang, data, search_doc)
 
 
-def search_doc(data: dict[str, Any], lang: Lang) -> list[Block]:
+def search_doc(data: SearchData, lang: Lang) -> list[Block]:
     total, shown = data["total"], len(data["hits"])
     if total == 1:
         count = _label("one", lang)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING
 
 from kl_cli.core.models import KnowledgeBase, Lang, Paragraph
 from kl_cli.core.rules import delegates_needed, voting_delegates
@@ -15,25 +15,10 @@ if TYPE_CHECKING:
     from kl_cli.present.shapes import (
         AmendmentData,
         DelegatesData,
-        FactData,
+        OneParagraphData,
         ParagraphData,
+        StatutesData,
     )
-
-    class ParagraphRow(TypedDict):
-        id: str
-        label: str
-        title: str
-
-    class StatutesData(TypedDict):
-        summary: list[FactData]
-        edition: FactData
-        last_revised: str
-        revision: FactData
-        amendment: AmendmentData
-        paragraphs: list[ParagraphRow]
-
-    class OneParagraphData(TypedDict):
-        paragraph: ParagraphData
 
 
 def paragraph_data(f: Facts, p: Paragraph) -> ParagraphData:

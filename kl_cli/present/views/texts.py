@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypedDict, cast
+from typing import TYPE_CHECKING, cast
 
 from kl_cli.core.models import Fact, KnowledgeBase, Lang, Source
 from kl_cli.present.doc import Block, Field, Fields, Heading, Para, Table
@@ -11,14 +11,7 @@ from kl_cli.present.refs import Facts, Footnotes, source_ref
 from kl_cli.present.views import View
 
 if TYPE_CHECKING:
-    from kl_cli.present.shapes import FactData, KbInfo, SourceData
-
-    class ParagraphsData(TypedDict):
-        paragraphs: list[FactData]
-
-    class SourcesData(TypedDict):
-        knowledge_base: KbInfo
-        sources: list[SourceData]
+    from kl_cli.present.shapes import ParagraphsData, SourceData, SourcesData
 
 
 def _paragraphs(kb: KnowledgeBase, lang: Lang, kind: str, facts: tuple[Fact, ...]) -> View:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING
 
 from kl_cli.core.models import KnowledgeBase, Lang, Value
 from kl_cli.present.doc import Block, Field, Fields, Heading, Items, Para, Table
@@ -11,16 +11,7 @@ from kl_cli.present.refs import Facts, Footnotes
 from kl_cli.present.views import View
 
 if TYPE_CHECKING:
-    from kl_cli.present.shapes import BehaviourGroup, ValueData
-
-    class ValuesData(TypedDict):
-        values: list[ValueData]
-
-    class OneValueData(TypedDict):
-        value: ValueData
-
-    class LeadershipData(TypedDict):
-        groups: list[BehaviourGroup]
+    from kl_cli.present.shapes import LeadershipData, OneValueData, ValueData, ValuesData
 
 
 def value_data(f: Facts, v: Value, *, full: bool = True) -> ValueData:
