@@ -9,7 +9,7 @@ import typer
 
 from kl_cli import __version__
 from kl_cli.cli.command import emit, kl_command, load
-from kl_cli.cli.commands import kbfile, org, reference, search
+from kl_cli.cli.commands import kbfile, org, reference, schema, search
 from kl_cli.cli.commands.completion import KlGroup
 from kl_cli.cli.env import ENVIRONMENT
 from kl_cli.cli.options import Fmt, Opts
@@ -97,6 +97,7 @@ reference.register(app)
 kbfile.register(app)
 org.register(app)
 search.register(app)
+schema.register(app)
 
 
 def main() -> None:

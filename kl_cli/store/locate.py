@@ -1,4 +1,5 @@
-"""Where the bundled knowledge base lives: its YAML source, compiled form and search index."""
+"""Where the bundled data live: the knowledge base's YAML source, compiled form and search
+index, and the JSON Schemas of kl's output."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 KB_YAML = "kl.yaml"
 KB_COMPILED = "kl.json"
 KB_INDEX = "kl.search.json"  # the bundled search index, compiled like kl.json
+SCHEMA_DIR = "schema"  # KIND.json for each kind of output, from python -m kl_cli.present.schemagen
 
 
 def data_dir() -> Path:
@@ -21,3 +23,8 @@ def data_dir() -> Path:
 def bundled_yaml() -> Path:
     """The bundled knowledge base's source YAML (what `kl validate` checks by default)."""
     return data_dir() / KB_YAML
+
+
+def schema_dir() -> Path:
+    """The JSON Schemas of kl's output, one KIND.json per kind (`kl schema KIND`)."""
+    return data_dir() / SCHEMA_DIR
