@@ -44,9 +44,10 @@ def register(app: typer.Typer) -> None:
         """The JSON Schema of each kind of output.
 
         Every JSON or YAML document kl prints names its kind ("kind": "body") and
-        validates against 'kl schema KIND', a JSON Schema (draft 2020-12). 'kl schema export' is the knowledge-base
-        file that 'kl export -f json' writes. Without KIND: each kind and the command
-        that prints it, one a line (--json: the same as data).
+        validates against 'kl schema KIND', a JSON Schema (draft 2020-12). 'kl schema
+        export' is the knowledge-base file that 'kl export -f json' writes. Without
+        KIND: each kind and the command that prints it, one a line (--json: the same
+        as data).
 
         \b
         Examples:
