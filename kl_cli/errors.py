@@ -60,6 +60,11 @@ class UsageError(KlError):
     exit_code = ExitCode.USAGE
 
 
+class NoSuchCommand(UsageError):
+    """A word that is no command (found after parsing, where a group also takes other words);
+    shown as Typer shows an unknown command, not as an invalid value."""
+
+
 class LookupFailed(KlError):
     """Nothing (or more than one thing) matches what the user asked for."""
 

@@ -82,7 +82,7 @@ def test_bad_kl_lang_is_a_usage_error() -> None:
         ["values", "--json", "2"],
         ["-f", "json", "values", "2"],
         ["values", "2", "-f", "json"],
-        ["--format", "plain", "values", "2", "--json"],
+        ["--json", "values", "2", "-f", "json"],
     ],
 )
 def test_options_before_and_after_the_subcommand(args: list[str]) -> None:
@@ -92,17 +92,60 @@ def test_options_before_and_after_the_subcommand(args: list[str]) -> None:
 
 
 def test_innermost_format_wins() -> None:
-    result = run("--json", "values", "-f", "plain")
+    result = run("-f", "json", "values", "-f", "plain")
     assert result.stdout.startswith("dagsordenen\t")
 
 
-def test_json_with_another_format_at_the_same_level_is_a_usage_error() -> None:
-    assert_error(run("values", "--json", "-f", "plain"), 2, "--json conflicts with --format plain")
+def placements(path: tuple[str, ...], fmt: str) -> list[list[str]]:
+    """`kl PATH` with --json and -f FMT at every level of PATH (the root's, a group's, the
+    command's), each pair in both orders."""
+    out = []
+    for at_json in range(len(path) + 1):
+        for at_format in range(len(path) + 1):
+            orders = [True, False] if at_json == at_format else [at_json <= at_format]
+            for json_first in orders:
+                levels: list[list[str]] = [[] for _ in range(len(path) + 1)]
+                pair = [["--json"], ["-f", fmt]] if json_first else [["-f", fmt], ["--json"]]
+                levels[at_json if json_first else at_format] += pair[0]
+                levels[at_format if json_first else at_json] += pair[1]
+                argv = levels[0]
+                for word, level in zip(path, levels[1:], strict=True):
+                    argv = [*argv, word, *level]
+                out.append(argv)
+    return out
+
+
+CONFLICTING = [*placements(("values",), "yaml"), *placements(("statutes", "amendment"), "plain")]
+
+
+def test_placements_are_every_level_and_both_orders() -> None:
+    assert len(placements(("values",), "yaml")) == 6
+    assert ["-f", "yaml", "values", "--json"] in CONFLICTING
+    assert ["values", "--json", "-f", "yaml"] in CONFLICTING
+    assert ["--json", "statutes", "amendment", "-f", "plain"] in CONFLICTING
+
+
+@pytest.mark.parametrize("args", CONFLICTING, ids=" ".join)
+def test_json_with_another_format_is_a_usage_error_wherever_they_stand(args: list[str]) -> None:
+    fmt = args[args.index("-f") + 1]
+    assert_error(run(*args), 2, f"--json conflicts with --format {fmt}")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [*placements(("values",), "json"), *placements(("statutes", "amendment"), "json")],
+    ids=" ".join,
+)
+def test_json_with_format_json_is_fine_wherever_they_stand(args: list[str]) -> None:
+    result = run(*args)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["kind"] in ("values", "amendment")
 
 
 @pytest.mark.parametrize("fmt", ["mermaid", "dot"])
 def test_chart_formats_are_usage_errors_elsewhere(fmt: str) -> None:
-    assert_error(run("values", "-f", fmt), 2, f"format '{fmt}' is not available")
+    assert_error(run("values", "-f", fmt), 2, f"{fmt!r} is not one of 'auto', 'rich'")
+    assert_error(run("-f", fmt, "values"), 2, f"format {fmt!r} is not available for kl values")
 
 
 def test_unknown_format_is_a_usage_error() -> None:
@@ -202,7 +245,7 @@ def test_paragraph_forms(query: str, pid: str) -> None:
 
 
 def test_misspelt_statutes_subcommand_is_a_usage_error() -> None:
-    assert_error(run("statutes", "amendmnt"), 2, "did you mean 'amendment'?")
+    assert_error(run("statutes", "amendmnt"), 2, "Did you mean 'amendment'?")
 
 
 # --- calculators ---------------------------------------------------------------------------------

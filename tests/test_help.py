@@ -13,8 +13,10 @@ import pytest
 import typer
 from typer._click import Command  # Typer's bundled Click, as kl_cli's completion uses
 from typer.core import TyperGroup
+from typer.testing import CliRunner, Result
 
 from kl_cli.cli.app import app, help_tables
+from kl_cli.cli.options import Fmt
 from tests.conftest import ROOT, run
 
 
@@ -128,3 +130,150 @@ def test_root_help_ends_with_exit_codes_and_environment_unwrapped() -> None:
         assert any(line.split()[:1] == [code] for line in shown)
     for variable in ("KL_LANG", "KL_DATA", "NO_COLOR", "TERM", "KL_DEBUG", "KL_NO_CACHE"):
         assert any(line.startswith(variable) for line in shown)
+
+
+# --- formats: each command's -f help and completion list what it accepts ------------------------
+
+# What each command needs besides -f to run (the hidden paragraph command is `kl statutes 4`).
+NEEDS = {
+    ("search",): ["kl"],
+    ("statutes", "delegates"): ["--population", "40500"],
+    ("statutes", "paragraph"): ["4"],
+}
+ALL_FORMATS = [f.value for f in Fmt]
+PATHS = [(), *sorted(COMMANDS)]
+
+
+def assert_usage_error(result: Result, path: tuple[str, ...], message: str) -> None:
+    """A usage error: exit 2, nothing on stdout, no traceback, and on stderr the usage line of a
+    command users can run, the hint, and the error on one line."""
+    assert result.exit_code == 2, (result.exit_code, result.stdout, result.stderr)
+    assert result.stdout == "" and "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 4 and lines[2] == "", lines
+    # the command's, or (for an option given before it) a group's on the way to it
+    shown = lines[0].removeprefix("Usage: ").split(" [")[0].split()
+    assert shown == ["kl", *path[: len(shown) - 1]], lines[0]
+    assert not (len(shown) > 1 and COMMANDS[tuple(shown[1:])].hidden), lines[0]
+    assert lines[1] == f"Try '{' '.join(shown)} -h' for help."
+    assert lines[3].startswith("Error: ") and message in lines[3], lines[3]
+
+
+def accepted(before: tuple[str, ...], after: tuple[str, ...]) -> list[str]:
+    """The formats `kl BEFORE -f FORMAT AFTER` runs with, found by running it with each; every
+    other one must be a usage error that names it."""
+    path = before + after
+    runs = []
+    for fmt in ALL_FORMATS:
+        result = run(*before, "-f", fmt, *after, *NEEDS.get(path, []))
+        if result.exit_code == 2:
+            assert_usage_error(result, path, repr(fmt))
+        else:
+            assert result.exit_code == 0 and result.stdout, (path, fmt, result.stderr)
+            runs.append(fmt)
+    return runs
+
+
+def completed(*words: str) -> list[str]:
+    """What bash completion offers for the next word after `words`."""
+    line = " ".join(["kl", *words, ""])
+    env = {"_KL_COMPLETE": "complete_bash", "COMP_WORDS": line, "COMP_CWORD": str(len(words) + 1)}
+    result = run(env=env)
+    assert result.exit_code == 0 and result.stderr == ""
+    return result.stdout.split()
+
+
+def listed_formats(path: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """The formats `kl PATH -h` shows: in the option's metavar, and in its help text's first
+    sentence (the formats of the command itself)."""
+    text = run(*path, "-h").stdout
+    metavar = re.search(r"^  -f, --format <([a-z|]+)>", text, re.MULTILINE)
+    assert metavar, text
+    sentence = re.search(r"Output format: (.*?)\.", " ".join(text.split()))
+    assert sentence, text
+    words = re.findall(r"[a-z]+", re.sub(r"\(.*?\)", "", sentence.group(1)))
+    return metavar.group(1).split("|"), [w for w in words if w in ALL_FORMATS]
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: " ".join(p) or "kl")
+def test_each_commands_format_help_and_completion_list_what_it_accepts(
+    path: tuple[str, ...],
+) -> None:
+    runs = set(accepted(path, ()))
+    choices, described = listed_formats(path)
+    assert set(described) == runs and len(described) == len(runs)
+    args = [*path, *NEEDS.get(path, [])]
+    assert run(*args).stdout == run(*args, "-f", described[0]).stdout  # the first: the default
+    if path:
+        assert choices == described
+        assert completed(*path, "-f") == completed(*path, "--format") == described
+    else:  # the root's -f also stands before a command: it takes what any command has
+        assert choices == completed("-f") == ALL_FORMATS
+        assert set(choices) == {fmt for p in COMMANDS for fmt in accepted((), p)}
+
+
+@pytest.mark.parametrize("path", sorted(COMMANDS), ids=" ".join)
+def test_a_format_before_the_command_is_accepted_exactly_where_it_is_after(
+    path: tuple[str, ...],
+) -> None:
+    runs = accepted(path, ())
+    for cut in range(len(path)):  # -f given to the root, or to a group on the way
+        assert accepted(path[:cut], path[cut:]) == runs, path[:cut]
+
+
+# --- typos: errors name only commands users can run ----------------------------------------------
+
+HIDDEN = sorted(path[-1] for path, command in COMMANDS.items() if command.hidden)
+GROUPS = [(), *sorted(p for p, c in COMMANDS.items() if isinstance(c, TyperGroup))]
+
+
+def assert_names_no_hidden_command(text: str) -> None:
+    assert HIDDEN, "the statutes' paragraph command is hidden"
+    for name in HIDDEN:
+        assert not re.search(rf"\b{name}\b", text), text
+
+
+@pytest.mark.parametrize("group", GROUPS, ids=lambda p: " ".join(p) or "kl")
+def test_a_mistyped_command_is_told_the_visible_command_it_is_close_to(
+    group: tuple[str, ...],
+) -> None:
+    names = [p[-1] for p in VISIBLE if p[:-1] == group]
+    assert names
+    for name in names:
+        typo = name[:-2] + name[-1] + name[-2]  # the last two letters swapped
+        result = run(*group, typo)
+        assert_usage_error(result, group, f"No such command {typo!r}. Did you mean ")
+        assert repr(name) in result.stderr.splitlines()[-1]
+        assert_names_no_hidden_command(result.stderr)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["statutes", "amendmnt"], "No such command 'amendmnt'. Did you mean 'amendment'?"),
+        (["statutes", "4", "--bogus"], "No such option: --bogus"),
+        (["statutes", "4", "5"], "Got unexpected extra argument(s) (5)"),
+        (["statutes", "4", "-f", "dot"], "'dot' is not one of"),
+        (["statutes", "4", "--json", "-f", "yaml"], "--json conflicts with --format yaml"),
+    ],
+)
+def test_a_usage_error_of_a_hidden_command_shows_the_usage_of_its_group(
+    args: list[str], message: str
+) -> None:
+    result = run(*args)
+    assert_usage_error(result, ("statutes",), message)
+    assert result.stderr.startswith("Usage: kl statutes [OPTIONS] COMMAND [ARGS]...\n")
+    assert_names_no_hidden_command(result.stderr)
+
+
+def test_suggestions_never_name_a_hidden_command() -> None:
+    """Typer's own suggestions come from every command, hidden ones too."""
+    from kl_cli.cli.command import Group
+
+    demo = typer.Typer(cls=Group, rich_markup_mode=None)
+    demo.command("shown")(lambda: None)
+    demo.command("shadow", hidden=True)(lambda: None)
+    result = CliRunner().invoke(demo, ["shadw"])
+    assert result.exit_code == 2
+    assert "No such command 'shadw'." in result.stderr and "shadow" not in result.stderr
+    assert "Did you mean 'shown'?" in CliRunner().invoke(demo, ["shwn"]).stderr

@@ -53,9 +53,8 @@ def test_export_then_data_then_export_round_trips_byte_for_byte(tmp_path: Path, 
 
 @pytest.mark.parametrize("fmt", ["plain", "rich", "markdown"])
 def test_export_refuses_display_formats(fmt: str) -> None:
-    assert_error(
-        run("export", "-f", fmt), 2, "is not available for this command (auto, json, yaml)"
-    )
+    assert_error(run("export", "-f", fmt), 2, f"{fmt!r} is not one of 'yaml', 'json'.")
+    assert_error(run("-f", fmt, "export"), 2, "not available for kl export (choose yaml, json)")
 
 
 def test_user_exports_edits_an_english_name_and_sees_it_with_data(tmp_path: Path) -> None:

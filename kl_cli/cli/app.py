@@ -68,7 +68,7 @@ VersionOpt = Annotated[
 ]
 
 
-@kl_command(app.callback, None)
+@kl_command(app.callback, None, before_commands=True)
 def root(opts: Opts, version: VersionOpt = None) -> None:
     """Without a command: one screen on what KL is and where to look next.
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import typer
+from typer._click.exceptions import UsageError as ClickUsageError
+from typer.core import TyperGroup
 
 from kl_cli.cli.env import env
-from kl_cli.cli.options import _COMMON_PARAMS, COMMON, HUMAN, Fmt, Opts, resolve
+from kl_cli.cli.options import COMMON, HUMAN, Fmt, Opts, common_params, resolve
 from kl_cli.cli.output import guarded, page_out, say_debug, write_out
 
 if TYPE_CHECKING:
@@ -23,14 +25,17 @@ def kl_command(
     register: Callable[..., Callable[[Callable[..., Any]], Any]],
     name: str | None,
     *,
-    formats: frozenset[Fmt] = HUMAN,
+    formats: Sequence[Fmt] = HUMAN,
+    before_commands: bool = False,
     **settings: Any,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register `fn(opts, **args)` as a command that also takes the common output options.
 
     `register` is `app.command` (with a name) or `app.callback` (name None). The wrapper's
-    signature is the command's own
-    parameters plus the shared options, so Typer sees one ordinary function.
+    signature is the command's own parameters plus the shared options, so Typer sees one
+    ordinary function. `formats` are the command's formats, the first its default: its -f help,
+    choices and completion, and what it resolves to, all come from that one list. A group whose
+    -f also stands for the command after it (the root: `kl -f dot org`) says `before_commands`.
     """
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -55,7 +60,7 @@ def kl_command(
 
             guarded(run)
 
-        params = [ctx_param, *own, *_COMMON_PARAMS]
+        params = [ctx_param, *own, *common_params(formats, before_commands=before_commands)]
         wrapper.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
         wrapper.__annotations__ = {p.name: p.annotation for p in params}
         del wrapper.__wrapped__
@@ -63,6 +68,44 @@ def kl_command(
         return fn
 
     return decorate
+
+
+class Group(TyperGroup):
+    """A group whose errors name only commands users can run: a mistyped command's suggestions
+    are its visible commands (Typer's would offer hidden ones too), and a usage error of a
+    hidden command shows the usage line of the group that users reach it through."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        self.suggest_commands = False  # suggested here, from the visible commands only
+
+    def visible(self, ctx: Any) -> list[str]:
+        """The names of the commands users can run, as help lists them."""
+        return [name for name in self.list_commands(ctx) if not self.commands[name].hidden]
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        try:
+            return super().resolve_command(ctx, args)
+        except ClickUsageError as e:
+            if args:
+                e.message = e.message.rstrip(".") + "." + suggestion(args[0], self.visible(ctx))
+            raise
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ClickUsageError as e:
+            while e.ctx is not None and e.ctx.command.hidden and e.ctx.parent is not None:
+                e.ctx = e.ctx.parent
+            raise
+
+
+def suggestion(typed: str, names: list[str]) -> str:
+    """' Did you mean ...?' naming the `names` close to `typed`, or ''."""
+    import difflib
+
+    close = difflib.get_close_matches(typed, names)
+    return f" Did you mean {', '.join(repr(n) for n in close)}?" if close else ""
 
 
 def as_data(opts: Opts, data: Any) -> str:

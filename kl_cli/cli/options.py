@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import enum
 import inspect
-from collections.abc import Callable
-from typing import Annotated, Any
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any, Literal
 
 import typer
 
@@ -32,19 +32,13 @@ class LangChoice(enum.StrEnum):
     en = "en"
 
 
-HUMAN = frozenset({Fmt.auto, Fmt.rich, Fmt.plain, Fmt.json, Fmt.yaml, Fmt.markdown})
+# The formats of most commands, in the order help lists them; the first is the default.
+HUMAN = (Fmt.auto, Fmt.rich, Fmt.plain, Fmt.json, Fmt.yaml, Fmt.markdown)
 
-FormatOpt = Annotated[
-    Fmt | None,
-    typer.Option(
-        "-f",
-        "--format",
-        help="Output format: auto (rich on a terminal, else plain), rich, plain, json, yaml, "
-        "markdown; kl org also has mermaid and dot.",
-        case_sensitive=False,
-        show_default=False,
-    ),
-]
+# What a format means where its name alone does not say.
+_GLOSS = {Fmt.auto: "rich on a terminal, else plain"}
+
+
 JsonOpt = Annotated[bool | None, typer.Option("--json", help="Same as -f json.")]
 LangOpt = Annotated[
     LangChoice | None,
@@ -74,12 +68,52 @@ DataOpt = Annotated[
 ]
 
 COMMON = ("format", "json", "lang", "no_color", "no_pager", "data")
-_COMMON_PARAMS = [
-    inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=ann)
-    for name, ann in zip(
-        COMMON, (FormatOpt, JsonOpt, LangOpt, NoColorOpt, NoPagerOpt, DataOpt), strict=True
-    )
-]
+
+
+def format_help(formats: Sequence[Fmt], *, before_commands: bool = False) -> str:
+    """The -f help of a command with `formats` (the first its default), from that list alone."""
+    names = [f.value for f in formats]
+    gloss = _GLOSS.get(formats[0])
+    names[0] += f" (the default: {gloss})" if gloss else " (the default)"
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+    text = f"Output format: {listed}."
+    if before_commands:
+        text += " Before a command: any format that command has (see its -h)."
+    return text
+
+
+def common_params(
+    formats: Sequence[Fmt], *, before_commands: bool = False
+) -> list[inspect.Parameter]:
+    """The common options of a command with `formats`: its -f takes and completes exactly those
+    (a group's -f, given `before_commands`, every format, for the command it precedes), and
+    --json only where json is one of them."""
+    accepted = tuple(Fmt) if before_commands else tuple(formats)
+    choice: Any = Literal.__getitem__(tuple(f.value for f in accepted))
+    format_opt = Annotated[
+        choice | None,
+        typer.Option(
+            "-f",
+            "--format",
+            help=format_help(formats, before_commands=before_commands),
+            case_sensitive=False,
+            show_default=False,
+        ),
+    ]
+    annotations: dict[str, Any] = {
+        "format": format_opt,
+        "json": JsonOpt,
+        "lang": LangOpt,
+        "no_color": NoColorOpt,
+        "no_pager": NoPagerOpt,
+        "data": DataOpt,
+    }
+    if Fmt.json not in accepted:
+        del annotations["json"]
+    return [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=ann)
+        for name, ann in annotations.items()
+    ]
 
 
 # A count given on the command line has at most this many digits: more is a slip of the finger,
@@ -140,18 +174,23 @@ def given(ctx: Any, name: str) -> Any:
 
 
 def _format_at(ctx: typer.Context) -> Fmt | None:
+    """The innermost -f given (or json for --json); --json anywhere with any other -f anywhere
+    (before or after the command, in either order) is a usage error."""
+    formats: list[Fmt] = []  # innermost first
+    as_json = False
     node: Any = ctx
     while node is not None:
-        fmt, as_json = node.params.get("format"), node.params.get("json")
-        fmt = Fmt(fmt) if fmt is not None else None  # ctx.params hold the raw choice
-        if as_json and fmt is not None and fmt != Fmt.json:
-            raise UsageError(f"--json conflicts with --format {fmt.value}")
-        if as_json:
-            return Fmt.json
+        fmt = node.params.get("format")
         if fmt is not None:
-            return fmt
+            formats.append(Fmt(fmt))  # ctx.params hold the raw choice
+        as_json = as_json or bool(node.params.get("json"))
         node = node.parent
-    return None
+    if as_json:
+        other = next((f for f in formats if f != Fmt.json), None)
+        if other is not None:
+            raise UsageError(f"--json conflicts with --format {other.value}")
+        return Fmt.json
+    return formats[0] if formats else None
 
 
 def lang_of(ctx: Any, *, strict: bool = True) -> Lang:
@@ -177,12 +216,15 @@ def data_of(ctx: Any, *, strict: bool = True) -> str | None:
     return data or None
 
 
-def resolve(ctx: typer.Context, allowed: frozenset[Fmt] = HUMAN) -> Opts:
-    """Innermost option given wins, then the environment, then the default."""
-    fmt = _format_at(ctx) or Fmt.auto
-    if fmt not in allowed:
-        choices = ", ".join(f.value for f in Fmt if f in allowed)
-        raise UsageError(f"format {fmt.value!r} is not available for this command ({choices})")
+def resolve(ctx: typer.Context, formats: Sequence[Fmt] = HUMAN) -> Opts:
+    """Innermost option given wins, then the environment, then the default (the first of the
+    command's `formats`); a format given before the command must be one of them too."""
+    fmt = _format_at(ctx) or formats[0]
+    if fmt not in formats:
+        choices = ", ".join(f.value for f in formats)
+        raise UsageError(
+            f"format {fmt.value!r} is not available for {ctx.command_path} (choose {choices})"
+        )
     outside = env()
     if fmt == Fmt.auto:
         fmt = Fmt.rich if outside.stdout_is_tty() else Fmt.plain

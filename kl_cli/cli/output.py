@@ -12,9 +12,10 @@ from collections.abc import Callable, Iterator
 from typing import Any, NoReturn
 
 import typer
+from typer._click.exceptions import UsageError as ClickUsageError
 
 from kl_cli.cli.env import env
-from kl_cli.errors import ExitCode, KlError, OutputFailed, UsageError
+from kl_cli.errors import ExitCode, KlError, NoSuchCommand, OutputFailed, UsageError
 
 
 def encoded(text: str, stream: Any) -> tuple[bytes, str]:
@@ -230,6 +231,8 @@ def guarded(run: Callable[[], None]) -> None:
         run()
     except typer.Exit:
         raise
+    except NoSuchCommand as e:
+        raise ClickUsageError(e.show()) from None
     except UsageError as e:
         raise typer.BadParameter(e.show()) from None
     except KlError as e:

@@ -35,7 +35,7 @@ FileArg = Annotated[
 def register(app: typer.Typer) -> None:
     """Add `kl export` and `kl validate` to the root app."""
 
-    @kl_command(app.command, "export", formats=frozenset({Fmt.auto, Fmt.yaml, Fmt.json}))
+    @kl_command(app.command, "export", formats=(Fmt.yaml, Fmt.json))
     def export(opts: Opts) -> None:
         """The whole knowledge base as an editable file.
 
@@ -57,7 +57,7 @@ def register(app: typer.Typer) -> None:
     @kl_command(
         app.command,
         "validate",
-        formats=frozenset({Fmt.auto, Fmt.plain, Fmt.rich, Fmt.json, Fmt.yaml}),
+        formats=(Fmt.auto, Fmt.rich, Fmt.plain, Fmt.json, Fmt.yaml),
     )
     def validate(opts: Opts, file: FileArg = None) -> None:
         """Check a knowledge-base file.

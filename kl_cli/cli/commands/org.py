@@ -8,7 +8,7 @@ from kl_cli.cli.command import emit, kl_command, load
 from kl_cli.cli.options import HUMAN, Fmt, Opts
 from kl_cli.cli.output import write_out
 
-ORG_FORMATS = HUMAN | {Fmt.mermaid, Fmt.dot}
+ORG_FORMATS = (*HUMAN, Fmt.mermaid, Fmt.dot)
 
 
 def register(app: typer.Typer) -> None:

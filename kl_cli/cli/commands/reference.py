@@ -6,12 +6,11 @@ import re
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
 
-from kl_cli.cli.command import emit, kl_command, load
+from kl_cli.cli.command import Group, emit, kl_command, load, suggestion
 from kl_cli.cli.commands.completion import autocomplete, paragraph_items
 from kl_cli.cli.options import Opts, whole_number
-from kl_cli.errors import UsageError
+from kl_cli.errors import NoSuchCommand, UsageError
 
 ValueArg = Annotated[
     str | None,
@@ -159,7 +158,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(statutes_app, name="statutes")
 
 
-class StatutesGroup(TyperGroup):
+class StatutesGroup(Group):
     """`kl statutes WORD`: WORD is a subcommand (amendment, delegates) or a paragraph."""
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
@@ -210,8 +209,6 @@ def statutes_paragraph(opts: Opts, paragraph: ParagraphArg) -> None:
     Example:
       kl statutes 4
     """
-    import difflib
-
     from kl_cli.core.lookup import find_paragraph
     from kl_cli.errors import LookupFailed
     from kl_cli.present.views import statutes as statute_views
@@ -220,9 +217,12 @@ def statutes_paragraph(opts: Opts, paragraph: ParagraphArg) -> None:
     try:
         found = find_paragraph(kb, paragraph)
     except LookupFailed:
-        close = difflib.get_close_matches(paragraph.lower(), ["amendment", "delegates"], n=1)
+        # a mistyped command, if it is close to one users can run (the group's usage line is
+        # shown: Group.invoke)
+        commands = [c.name for c in statutes_app.registered_commands if c.name and not c.hidden]
+        close = suggestion(paragraph.lower(), commands)
         if close:
-            raise UsageError(f"no such command {paragraph!r}; did you mean {close[0]!r}?") from None
+            raise NoSuchCommand(f"No such command {paragraph!r}.{close}") from None
         raise
     emit(opts, statute_views.paragraph(kb, opts.lang, found))
 
