@@ -9,22 +9,26 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import typer
 
+from kl_cli.cli import options
+from kl_cli.cli.app import app
 from kl_cli.cli.commands import completion
 from tests.conftest import ROOT, run
 
 
 def bash(line: str, env: dict[str, str] | None = None) -> list[str]:
-    """What bash completion offers for `line` (a trailing space: a new, empty word)."""
+    """What bash completion offers kl's script for `line` (a trailing space: a new, empty
+    word); `env` may drop _KL_COMPLETE_FILES (as a script of an older kl does)."""
     words = line.split()
     cword = len(words) if line.endswith(" ") else len(words) - 1
-    result = run(
-        env={"_KL_COMPLETE": "complete_bash", "COMP_WORDS": line, "COMP_CWORD": str(cword)}
-        | (env or {})
-    )
+    protocol = {"_KL_COMPLETE": "complete_bash", "COMP_WORDS": line, "COMP_CWORD": str(cword)}
+    result = run(env=protocol | {"_KL_COMPLETE_FILES": "1"} | (env or {}))
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""
     return [line for line in result.stdout.splitlines() if line]
@@ -36,15 +40,16 @@ def zsh(line: str) -> str:
     return result.stdout
 
 
-def fish(line: str) -> list[str]:
+def fish(line: str, files: str = "1") -> list[str]:
     env = {
         "_KL_COMPLETE": "complete_fish",
+        "_KL_COMPLETE_FILES": files,
         "_TYPER_COMPLETE_FISH_ACTION": "get-args",
         "_TYPER_COMPLETE_ARGS": line,
     }
     result = run(env=env)
     assert result.exit_code == 0, result.stderr
-    return result.stdout.splitlines()
+    return [line for line in result.stdout.splitlines() if line]
 
 
 # --- bash ----------------------------------------------------------------------------------------
@@ -58,6 +63,29 @@ def test_values_format_offers_json() -> None:
     offered = bash("kl values -f ")
     assert "json" in offered and {"plain", "yaml", "markdown", "rich"} <= set(offered)
     assert bash("kl values --format j") == ["json"]
+    assert bash("kl values --format J") == ["json"]
+
+
+@pytest.mark.parametrize(
+    ("line", "offered"),
+    [
+        ("kl bodies BEST", ["bestyrelse"]),
+        ("kl bodies Bestyr", ["bestyrelse"]),
+        ("kl bodies repræ", ["repraesentantskab"]),  # æ as ae, as lookups fold it
+        ("kl bodies REPRÆ", ["repraesentantskab"]),
+        ("kl bodies repra", ["repraesentantskab"]),  # and as a
+        ("kl bodies DELEGERETMØ", ["delegeretmoede"]),
+        ("kl bodies FORM", ["formand", "formandskab"]),
+        ("kl values DAG", ["dagsordenen"]),
+        ("kl leadership K", ["kommunerne"]),
+        ("kl statutes KONT", ["kontingent"]),
+        ("kl statutes paragraph REGN", ["regnskab"]),
+    ],
+)
+def test_ids_complete_in_any_case_and_with_danish_letters(line: str, offered: list[str]) -> None:
+    assert bash(line) == offered
+    assert [entry.split("\t")[0] for entry in fish(line)] == offered
+    assert all(f'"{word}:' in zsh(line) for word in offered)
 
 
 def test_subcommands_and_options() -> None:
@@ -107,38 +135,47 @@ def test_completion_reads_the_knowledge_base_in_use_and_stays_quiet_when_it_cann
 # --- zsh and fish --------------------------------------------------------------------------------
 
 
-def test_zsh_offers_ids_with_their_names() -> None:
+def test_zsh_offers_ids_with_their_names_for_describe_to_insert_as_they_are() -> None:
     out = zsh("kl bodies be")
-    assert out.startswith("_arguments '*: :((") and '"bestyrelse":"Bestyrelse"' in out
-    out = zsh("kl --lang en bodies be")
-    assert '"bestyrelse":"Executive Committee"' in out
+    assert out == (
+        'local -a _kl_offered; _kl_offered=( "bestyrelse:Bestyrelse" ); '
+        "_describe kl _kl_offered -U\n"
+    )  # -U: zsh inserts kl's match though it does not start with what was typed (BE, repræ)
+    assert '"bestyrelse:Executive Committee"' in zsh("kl --lang en bodies be")
+
+
+def test_zsh_completes_only_the_value_of_an_option_with_equals() -> None:
+    assert zsh("kl --format=j").startswith("compset -P '*='; ")
+    assert '"json"' in zsh("kl --format=j")
+    assert "compset" not in zsh("kl --format j")
 
 
 def test_zsh_keeps_square_brackets_and_escapes_colons() -> None:
-    # a colon: \: for _describe, \\: in double quotes, \\\: past comparguments (see zsh_quote);
-    # Rich would take the brackets for markup
-    assert r"[env\\\: KL_LANG]" in zsh("kl --la")
+    # a colon: \: for _describe, \\: in double quotes (see zsh_word); Rich would take the
+    # brackets for markup
+    assert r"[env\\: KL_LANG]" in zsh("kl --la")
     out = zsh("kl statutes ")
-    assert r'"6.2":"§ 6 stk. 2\\\: Valgdelegeretmøde"' in out
-    assert '"amendment":' in out and '"delegates":' in out
+    assert r'"6.2:§ 6 stk. 2\\: Valgdelegeretmøde"' in out
+    assert '"amendment:' in out and '"delegates:' in out
 
 
 @pytest.mark.parametrize(
     ("text", "quoted"),
     [
-        ("plain text", r'"plain text"'),
-        ("a:b", r'"a\\\:b"'),
-        ("back\\slash", r'"back\\\\slash"'),
-        ('say "hi"', r'"say \"hi\""'),
-        ("$(x) `y`", r'"\$(x) \`y\`"'),
-        ("it's", r'''"it'\''s"'''),
-        ("a \n\t b", r'"a b"'),
-        ('end\\" <(touch pwned) \\', r'"end\\\\\" <(touch pwned) \\\\"'),
+        ("plain text", r'"v:plain text"'),
+        ("a:b", r'"v:a\\:b"'),
+        ("back\\slash", r'"v:back\\\\slash"'),
+        ('say "hi"', r'"v:say \"hi\""'),
+        ("$(x) `y`", r'"v:\$(x) \`y\`"'),
+        ("it's", '"v:it\'s"'),
+        ("a \n\t b", r'"v:a b"'),
+        ('end\\" <(touch pwned) \\', r'"v:end\\\\\" <(touch pwned) \\\\"'),
     ],
 )
-def test_zsh_quote_quotes_for_each_level_zsh_undoes(text: str, quoted: str) -> None:
+def test_zsh_word_quotes_for_each_level_zsh_undoes(text: str, quoted: str) -> None:
     """The real proof is zsh itself (tests/test_completion_shells.py); this pins the format."""
-    assert completion.zsh_quote(text) == quoted
+    assert completion.zsh_word("v", text) == quoted
+    assert completion.zsh_word("6.2") == '"6.2"'
 
 
 def hostile_ids(ctx: object, kind: str, incomplete: str) -> list[tuple[str, str]]:
@@ -163,7 +200,7 @@ def test_only_values_from_the_safe_alphabet_reach_any_shell(
 ) -> None:
     monkeypatch.setattr(completion, "ids", hostile_ids)
     assert bash("kl bodies ") == ["bestyrelse"]
-    assert zsh("kl bodies ") == '_arguments \'*: :(("bestyrelse":"Bestyrelse"))\'\n'
+    assert '_kl_offered=( "bestyrelse:Bestyrelse" );' in zsh("kl bodies ")
     assert fish("kl bodies ") == ["bestyrelse\tBestyrelse"]
     assert completion.SAFE_VALUE.match("6.2") and completion.SAFE_VALUE.match("--no-color")
 
@@ -180,23 +217,65 @@ def test_fish_is_args_says_whether_there_is_anything_to_offer() -> None:
     assert run(env=env | {"_TYPER_COMPLETE_ARGS": "kl bodies zz"}).exit_code == 1
 
 
+# --- file names only where a file is meant --------------------------------------------------------
+
+
+FILE_WORDS = ["kl --data ", "kl --data my", "kl bodies --data ", "kl validate ", "kl validate my"]
+NO_FILE_WORDS = ["kl bodies zz", "kl bodies ZZ", "kl search ", "kl search zz", "kl zz",
+                 "kl values 9", "kl statutes zz", "kl statutes delegates --population ",
+                 "kl --lang x"]  # fmt: skip
+
+
+@pytest.mark.parametrize("line", FILE_WORDS)
+def test_only_data_and_validate_ask_the_shell_for_file_names(line: str) -> None:
+    assert bash(line) == [completion.FILES]
+    assert fish(line) == [completion.FILES]
+    assert zsh(line) == "_files\n"
+    # a script of an older kl (no _KL_COMPLETE_FILES) gets nothing, and completes files itself
+    assert bash(line, env={"_KL_COMPLETE_FILES": ""}) == []
+    assert fish(line, files="") == []
+
+
+@pytest.mark.parametrize("line", NO_FILE_WORDS)
+def test_nothing_to_offer_is_nothing_not_file_names(line: str) -> None:
+    assert bash(line) == [] and fish(line) == [] and zsh(line) == "\n"
+
+
+def _params(command: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
+    for param in command.params:
+        yield path, param
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from _params(sub, (*path, name))
+
+
+def test_the_parameters_that_take_file_names_are_data_and_validates_file() -> None:
+    files = {
+        (path, param.name)
+        for path, param in _params(typer.main.get_command(app))
+        if isinstance(param.type, options.FileName)
+    }
+    paths = {path for path, _ in _params(typer.main.get_command(app))}
+    assert files == {(path, "data") for path in paths} | {(("validate",), "file")}
+
+
 # --- the scripts ---------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
     ("shell", "marker"),
     [
-        ("bash", "complete -o default -F _kl_completion kl"),
-        ("zsh", "compdef _kl_completion kl"),
-        ("fish", "complete --command kl --no-files"),
+        ("bash", "complete -F _kl_completion kl\n"),
+        ("zsh", "    compdef _kl kl\nfi\n"),
+        ("fish", "complete --command kl --no-files --arguments '(__kl_complete)'\n"),
     ],
 )
 def test_show_completion_prints_the_named_shells_script(shell: str, marker: str) -> None:
     result = run("--show-completion", shell)
     assert result.exit_code == 0 and result.stderr == ""
-    assert marker in result.stdout
+    assert result.stdout.endswith(marker)
     assert f"_KL_COMPLETE=complete_{shell}" in result.stdout
     assert run("--show-completion", shell.upper()).stdout == result.stdout
+    assert "-o default" not in result.stdout.replace("compopt -o default", "")  # no file fallback
 
 
 def test_show_completion_of_another_shell_is_a_usage_error() -> None:
@@ -215,10 +294,11 @@ def test_a_real_bash_completes_with_the_printed_script(tmp_path: Path) -> None:
     script.write_text(run("--show-completion", "bash").stdout, encoding="utf-8")
     program = f"""
 source {script}
-COMP_WORDS=(kl bodies be); COMP_CWORD=2; _kl_completion kl be bodies
+COMP_WORDS=(kl bodies BE); COMP_CWORD=2; _kl_completion kl BE bodies
 printf '%s\\n' "${{COMPREPLY[@]}}"
 COMP_WORDS=(kl values -f ''); COMP_CWORD=3; _kl_completion kl '' -f
 printf '%s\\n' "${{COMPREPLY[@]}}"
+complete -p kl
 """
     env = {k: v for k, v in os.environ.items() if not k.startswith("_KL")}
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
@@ -233,35 +313,97 @@ printf '%s\\n' "${{COMPREPLY[@]}}"
     lines = done.stdout.splitlines()
     assert lines[0] == "bestyrelse"
     assert "json" in lines[1:]
+    assert lines[-1] == "complete -F _kl_completion kl"  # no -o default: no file names
 
 
 # --- installing ----------------------------------------------------------------------------------
 
 
+def install_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A home for installing into, with the user's own start-up files."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".bashrc").write_text("alias ll='ls -l'\n", encoding="utf-8")
+    (home / ".zshrc").write_text("zstyle ':completion:*' menu no", encoding="utf-8")  # no \n
+    for name in ("HOME", "ZDOTDIR", "XDG_CONFIG_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(home))
+    return home
+
+
+def files_in(home: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(home)): p.read_text(encoding="utf-8")
+        for p in sorted(home.rglob("*"))
+        if p.is_file()
+    }
+
+
+ZSH_LINE = (
+    "fpath+=('{home}/.zfunc'); if (( $+functions[compdef] )); then autoload -Uz _kl && "
+    "compdef _kl kl; else autoload -Uz compinit && compinit; fi\n"
+)
+
+
 @pytest.mark.parametrize(
     ("shell", "script", "rc", "rc_line"),
     [
-        ("bash", ".bash_completions/kl.sh", ".bashrc", "source '{home}/.bash_completions/kl.sh'"),
-        ("zsh", ".zfunc/_kl", ".zshrc", "fpath+=~/.zfunc"),
+        ("bash", ".bash_completions/kl.sh", ".bashrc", "source '{home}/.bash_completions/kl.sh'\n"),
+        ("zsh", ".zfunc/_kl", ".zshrc", ZSH_LINE),
         ("fish", ".config/fish/completions/kl.fish", None, None),
     ],
 )
-def test_install_completion_writes_the_script_for_the_detected_shell(
+@pytest.mark.parametrize("detected", ["bash", "zsh", "fish", None])
+def test_install_completion_for_a_named_shell_writes_its_script_and_one_line(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
+    detected: str | None,
     shell: str,
     script: str,
     rc: str | None,
     rc_line: str | None,
 ) -> None:
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setattr(completion, "detect_shell", lambda: shell)
-    result = run("--install-completion", env={"HOME": str(tmp_path)})
-    assert result.exit_code == 0, result.stderr
-    assert result.stdout.startswith(f"{shell} completion installed in {tmp_path / script}")
-    assert f"_KL_COMPLETE=complete_{shell}" in (tmp_path / script).read_text()
+    """Whatever shell kl runs under; the user's start-up files keep every line they had."""
+    home = install_home(tmp_path, monkeypatch)
+    monkeypatch.setattr(completion, "detect_shell", lambda: detected)
+    before = files_in(home)
+    for _ in range(2):  # installing again adds nothing
+        result = run("--install-completion", shell)
+        assert result.exit_code == 0 and result.stderr == ""
+        assert result.stdout.startswith(f"{shell} completion installed in {home / script}\n")
+    after = files_in(home)
+    assert after.pop(script) == run("--show-completion", shell).stdout
     if rc is not None and rc_line is not None:
-        assert rc_line.format(home=tmp_path) in (tmp_path / rc).read_text()
+        old = before.pop(rc)
+        assert after.pop(rc) == old + ("" if old.endswith("\n") else "\n") + rc_line.format(
+            home=home
+        )
+    assert after == before  # nothing else written or changed: no zstyle, no other setting
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_install_completion_without_a_shell_installs_for_the_detected_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shell: str
+) -> None:
+    home = install_home(tmp_path, monkeypatch)
+    monkeypatch.setattr(completion, "detect_shell", lambda: shell)
+    result = run("--install-completion")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith(f"{shell} completion installed in {home}/")
+    assert run("--lang", "en", "--install-completion").stdout.startswith(shell)
+
+
+def test_install_completion_follows_zdotdir_and_xdg_config_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = install_home(tmp_path, monkeypatch)
+    monkeypatch.setenv("ZDOTDIR", str(tmp_path / "zdot"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    assert run("--install-completion", "zsh").exit_code == 0
+    assert ZSH_LINE.format(home=home) == (tmp_path / "zdot" / ".zshrc").read_text()
+    assert run("--install-completion", "fish").exit_code == 0
+    assert (tmp_path / "config" / "fish" / "completions" / "kl.fish").is_file()
+    assert not (home / ".config").exists()
 
 
 @pytest.mark.parametrize("found", [None, "tcsh"])
@@ -272,8 +414,17 @@ def test_install_completion_for_an_unknown_shell_is_a_usage_error(
     monkeypatch.setattr(completion, "detect_shell", lambda: found)
     result = run("--install-completion")
     assert result.exit_code == 2 and result.stdout == ""
-    assert "kl --show-completion SHELL" in result.stderr
+    assert "kl --install-completion zsh" in result.stderr
+    assert "Traceback" not in result.stderr
+    result = run("--install-completion", "tcsh")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "choose bash, zsh or fish, not 'tcsh'" in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_install_completion_completes_the_shells() -> None:
+    assert bash("kl --install-completion ") == ["bash", "zsh", "fish"]
+    assert bash("kl --install-completion z") == ["zsh"]
 
 
 # --- cost ----------------------------------------------------------------------------------------

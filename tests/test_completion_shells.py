@@ -163,7 +163,7 @@ class Session:
     """A shell of one kind, isolated in `root`, with kl's completion loaded."""
 
     def __init__(self, root: Path, socket: Path, shell: str, kl: str) -> None:
-        self.root, self.kl = root, kl
+        self.root, self.kl, self.shell = root, kl, shell
         home, work = root / "home", root / "work"
         for d in (home, work, home / "config", home / "data", home / "state", home / "cache"):
             d.mkdir(parents=True, exist_ok=True)
@@ -226,6 +226,18 @@ class Session:
             lambda lines: prompt_line(lines) == want and self.term.cursor() == end,
         )
         self.clear(screen=False)
+
+    def offers_nothing(self, line: str) -> None:
+        """Type `line`, press TAB, and see that it offers nothing: a key typed after TAB (read
+        only once TAB's completion is done) lands after `line`, and nothing is listed."""
+        self.term.type(line)
+        self.term.press("Tab")
+        self.term.type("Q")
+        screen = self.term.wait(
+            f"TAB after {line!r} to do nothing", lambda lines: prompt_line(lines) == line + "Q"
+        )
+        assert not any(screen[1:]), screen
+        self.clear(screen=True)
 
     def listing(self, line: str, offered: list[str]) -> list[str]:
         """Type `line`, press TAB, wait until the screen lists every word `offered`."""
@@ -392,3 +404,161 @@ def test_fish_runs_nothing_from_the_knowledge_base_and_shows_it_as_written(
     for body_id, name in session.bodies.items():
         entry = re.compile(rf"(^| ){re.escape(body_id)} +\({re.escape(name)}\)( |$)", re.M)
         assert entry.search(bodies), (body_id, name, bodies)
+
+
+# --- what is completed: ids in any case, file names only where a file is meant ------------------
+
+
+@pytest.mark.parametrize("session", ["bash", "zsh", "fish"], indirect=True)
+def test_ids_complete_in_any_case_and_with_danish_letters(session: Session) -> None:
+    session.complete("kl bodies ", "BEST", "bestyrelse")
+    session.complete("kl values ", "DAG", "dagsordenen")
+    session.complete("kl statutes ", "KONT", "kontingent")
+    session.complete("kl --lang ", "E", "en")
+    if session.shell == "fish":
+        # fish matches what it is offered against the typed word itself (in any case, but
+        # never æ as ae) and has no way to be told not to: kl offers repraesentantskab for
+        # repræ (tests/test_completion.py), fish drops it.
+        return
+    session.complete("kl bodies ", "repræ", "repraesentantskab")
+    session.complete("kl bodies ", "DELEGERETMØ", "delegeretmoede")
+
+
+@pytest.mark.parametrize("session", ["bash", "zsh", "fish"], indirect=True)
+def test_file_names_only_where_a_file_is_meant(session: Session) -> None:
+    work = session.root / "work"
+    for name in ("zz-notes.txt", "BEST-notes.txt", "9.txt", "x.yaml"):
+        (work / name).write_text("not a knowledge base\n", encoding="utf-8")
+    for line in ("kl bodies zz", "kl bodies BEST-", "kl search zz", "kl zz", "kl values 9",
+                 "kl statutes zz", "kl --lang x"):  # fmt: skip
+        session.offers_nothing(line)
+    session.complete("kl --data ", "ev", "evil.yaml")
+    session.complete("kl validate ", "ev", "evil.yaml")
+
+
+# --- installing into a home of one's own, then starting the shell as a user would --------------
+
+
+USER_RC = {  # the user's own start-up files before installing, and where each shell reads them
+    "bash": (".bashrc", f"PS1='{PROMPT} '\nbind 'set bell-style none'\n"),
+    "zsh": (".zshrc", f"PROMPT='{PROMPT} '\nRPROMPT=''\nunsetopt beep\n"),
+    "zsh-compinit": (
+        ".zshrc",
+        f"autoload -Uz compinit && compinit -u\nPROMPT='{PROMPT} '\nRPROMPT=''\nunsetopt beep\n",
+    ),
+    "fish": (
+        ".config/fish/config.fish",
+        f"set -g fish_greeting ''\nset -g fish_autosuggestion_enabled 0\n"
+        f"function fish_prompt; echo -n '{PROMPT} '; end\nfunction fish_right_prompt; end\n",
+    ),
+}
+INSTALLED = {
+    "bash": ".bash_completions/kl.sh",
+    "zsh": ".zfunc/_kl",
+    "fish": ".config/fish/completions/kl.fish",
+}
+# What each shell shows of its settings for every command: installing kl's completion may add
+# kl's own entry and nothing else. (Without compinit in .zshrc, the line kl adds starts zsh's
+# completion system, which binds keys of its own: there only the styles are compared.)
+SETTINGS = {
+    "bash": "complete -p; bind -v; bind -p; shopt -p; set -o",
+    "zsh": "zstyle -L",
+    "zsh-compinit": "zstyle -L; bindkey -L; setopt",
+    "fish": "bind; complete --command kl",
+}
+ADDED = {
+    "bash": ["complete -F _kl_completion kl"],
+    "fish": ["complete --no-files kl -a '(__kl_complete)'"],
+}
+ARGV_USER = {"bash": ["bash", "-i"], "zsh": ["zsh", "-i"], "fish": ["fish", "-i"]}
+
+
+def snapshot(home: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(home)): p.read_bytes() for p in home.rglob("*") if p.is_file()}
+
+
+def start_as_user(env: dict[str, str], work: Path, user: str, tabs: bool) -> list[str]:
+    """Start the user's shell with its start-up files; if `tabs`, see that kl's ids complete;
+    return what SETTINGS shows."""
+    socket_dir = Path(tempfile.mkdtemp(prefix="kl-tmux-"))
+    shell = user.split("-")[0]
+    term = Terminal(
+        socket_dir / "s", env | {"TMUX_TMPDIR": str(socket_dir)}, work, ARGV_USER[shell]
+    )
+    try:
+        term.wait("the prompt", lambda lines: any(line == PROMPT for line in lines))
+        for typed, word, end in (("BEST", "bestyrelse", " "), ("form", "formand", "")):
+            if not tabs:
+                break
+            term.type(f"kl bodies {typed}")
+            term.press("Tab")
+            want = f"kl bodies {word}"
+            term.wait(
+                f"{typed} to complete to {word!r}",
+                lambda lines: (
+                    prompt_line(lines) == want  # noqa: B023 (waited for before the loop goes on)
+                    and term.cursor() == len(f"{PROMPT} {want}{end}")  # noqa: B023
+                ),
+            )
+            term.press("C-u", "C-l")
+            term.wait(
+                "an empty line", lambda lines: prompt_line(lines) == "" and not any(lines[1:])
+            )
+        shown = work / "settings.txt"
+        shown.unlink(missing_ok=True)
+        each = [f"{command.strip()} >> {shown}" for command in SETTINGS[user].split(";")]
+        term.type("; ".join([*each, "echo DONE''X"]))
+        term.press("Enter")
+        term.wait("the settings", lambda lines: "DONEX" in lines)
+        return shown.read_text(encoding="utf-8").splitlines()
+    finally:
+        term.close()
+        shutil.rmtree(socket_dir, ignore_errors=True)
+
+
+@pytest.mark.parametrize("user", ["bash", "zsh", "zsh-compinit", "fish"])
+def test_install_completion_for_a_named_shell_into_a_fresh_home(
+    tmp_path: Path, kl_program: str, user: str
+) -> None:
+    """`kl --install-completion SHELL` from another shell (SHELL=/bin/sh, under pytest) writes
+    that shell's script and one line of its start-up file, changes no other file and no setting
+    for other commands, and a new shell of that kind then completes kl's ids."""
+    shell = user.split("-")[0]
+    need(shell)
+    home, work = tmp_path / "home", tmp_path / "work"
+    work.mkdir()
+    rc, text = USER_RC[user]
+    (home / rc).parent.mkdir(parents=True)
+    (home / rc).write_text(text, encoding="utf-8")
+    env = {
+        "PATH": os.pathsep.join(
+            [str(Path(kl_program).parent), "/usr/local/bin", "/usr/bin", "/bin"]
+        ),
+        "HOME": str(home),
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "SHELL": "/bin/sh",  # neither the shell named nor the one pytest runs under
+        "HISTFILE": str(work / "history"),  # bash's and zsh's history: not in the home
+        "XDG_DATA_HOME": str(work / "data"),  # fish's
+    }
+    settings = start_as_user(env, work, user, tabs=False)
+    before = snapshot(home)
+    done = subprocess.run(
+        [kl_program, "--install-completion", shell],
+        env=env, capture_output=True, text=True, timeout=30, cwd=work,
+    )  # fmt: skip
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    assert done.stdout.startswith(f"{shell} completion installed in {home / INSTALLED[shell]}\n")
+    after = snapshot(home)
+    script = subprocess.run(
+        [kl_program, "--show-completion", shell], env=env, capture_output=True, timeout=30
+    ).stdout
+    assert after.pop(INSTALLED[shell]) == script
+    if shell != "fish":  # one line added to the start-up file, every other byte kept
+        added = after[rc].removeprefix(before[rc]).decode()
+        assert added.count("\n") == 1 and added.endswith("\n")
+        after[rc] = before[rc]
+    assert after == before
+
+    now = start_as_user(env, work, user, tabs=True)
+    assert sorted(now) == sorted(settings + ADDED.get(user, [])), (settings, now)

@@ -34,8 +34,21 @@ ENVIRONMENT: tuple[tuple[str, str], ...] = (
     ("TERM", "dumb: no colours"),
     ("COLUMNS", "width for rich output (at least 20 is assumed)"),
     ("XDG_CACHE_HOME", "where validated user knowledge bases are cached (kl/; else ~/.cache/kl)"),
-    ("HOME", "for ~/.cache when XDG_CACHE_HOME is unset (empty or relative: no cache)"),
-    ("SHELL", "the shell --install-completion installs for when it cannot tell otherwise"),
+    (
+        "HOME",
+        "for ~/.cache when XDG_CACHE_HOME is unset (empty or relative: no cache); where "
+        "--install-completion writes",
+    ),
+    (
+        "SHELL",
+        "the shell --install-completion installs for when none is named and it cannot "
+        "tell otherwise",
+    ),
+    ("ZDOTDIR", "where --install-completion zsh finds .zshrc (else HOME)"),
+    (
+        "XDG_CONFIG_HOME",
+        "where --install-completion fish writes (fish/completions/; else ~/.config)",
+    ),
 )
 
 

@@ -9,6 +9,8 @@ from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Literal
 
 import typer
+from typer._click.shell_completion import CompletionItem
+from typer._click.types import StringParamType
 
 from kl_cli.cli.env import env
 from kl_cli.core.models import Lang
@@ -39,6 +41,13 @@ HUMAN = (Fmt.auto, Fmt.rich, Fmt.plain, Fmt.json, Fmt.yaml, Fmt.markdown)
 _GLOSS = {Fmt.auto: "rich on a terminal, else plain"}
 
 
+class FileName(StringParamType):
+    """A file name: completion leaves it to the shell's own file completion (Click's marker)."""
+
+    def shell_complete(self, ctx: Any, param: Any, incomplete: str) -> list[CompletionItem]:
+        return [CompletionItem(incomplete, type="file")]
+
+
 JsonOpt = Annotated[bool | None, typer.Option("--json", help="Same as -f json.")]
 LangOpt = Annotated[
     LangChoice | None,
@@ -62,6 +71,7 @@ DataOpt = Annotated[
     typer.Option(
         "--data",
         metavar="FILE",
+        click_type=FileName(),
         help="Use this knowledge-base YAML file instead of the bundled one [env: KL_DATA].",
         show_default=False,
     ),

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kl_cli.cli.command import as_data, kl_command, load
-from kl_cli.cli.options import Fmt, Opts
+from kl_cli.cli.options import FileName, Fmt, Opts
 from kl_cli.cli.output import write_out
 from kl_cli.errors import ExitCode
 
@@ -25,6 +25,7 @@ FileArg = Annotated[
     str | None,
     typer.Argument(
         metavar="[FILE]",
+        click_type=FileName(),
         help="The knowledge-base file to check; - reads standard input. "
         "Default: the one in use (--data, KL_DATA, else the bundled one).",
         show_default=False,

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from kl_cli.cli.command import Group, emit, kl_command, load, suggestion
-from kl_cli.cli.commands.completion import autocomplete, paragraph_items
+from kl_cli.cli.commands.completion import IdOf, paragraph_items
 from kl_cli.cli.options import Opts, whole_number
 from kl_cli.errors import NoSuchCommand, UsageError
 
@@ -17,7 +17,7 @@ ValueArg = Annotated[
     typer.Argument(
         metavar="[VALUE]",
         help="A value's number (1-3), id or name.",
-        autocompletion=autocomplete("value"),
+        click_type=IdOf("value"),
         show_default=False,
     ),
 ]
@@ -26,7 +26,7 @@ BodyArg = Annotated[
     typer.Argument(
         metavar="[BODY]",
         help="A body's id, or its Danish or English name (any case; ae/oe/aa for æ/ø/å).",
-        autocompletion=autocomplete("body"),
+        click_type=IdOf("body"),
         show_default=False,
     ),
 ]
@@ -35,7 +35,7 @@ ParagraphArg = Annotated[
     typer.Argument(
         metavar="PARAGRAPH",
         help="A paragraph: 4, '§ 4', 6.2 or '§ 6 stk. 2', 12-13, kontingent, regnskab.",
-        autocompletion=autocomplete("paragraph"),
+        click_type=IdOf("paragraph"),
         show_default=False,
     ),
 ]
