@@ -441,7 +441,7 @@ def test_kl_schema_has_json_only() -> None:
         result = run("schema", "body", "-f", fmt)
         assert result.exit_code == 2 and result.stdout == ""
         assert "Traceback" not in result.stderr
-        assert f"format '{fmt}' is not available for this command (auto, json)" in result.stderr
+        assert f"{fmt!r} is not one of 'auto', 'json'." in result.stderr
 
 
 def test_completion_offers_the_kinds() -> None:

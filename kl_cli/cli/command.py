@@ -27,6 +27,7 @@ def kl_command(
     *,
     formats: Sequence[Fmt] = HUMAN,
     before_commands: bool = False,
+    auto: str | None = None,
     **settings: Any,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register `fn(opts, **args)` as a command that also takes the common output options.
@@ -35,7 +36,8 @@ def kl_command(
     signature is the command's own parameters plus the shared options, so Typer sees one
     ordinary function. `formats` are the command's formats, the first its default: its -f help,
     choices and completion, and what it resolves to, all come from that one list. A group whose
-    -f also stands for the command after it (the root: `kl -f dot org`) says `before_commands`.
+    -f also stands for the command after it (the root: `kl -f dot org`) says `before_commands`;
+    `auto` says what -f auto gives where that is not rich on a terminal, else plain.
     """
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -60,7 +62,11 @@ def kl_command(
 
             guarded(run)
 
-        params = [ctx_param, *own, *common_params(formats, before_commands=before_commands)]
+        params = [
+            ctx_param,
+            *own,
+            *common_params(formats, before_commands=before_commands, auto=auto),
+        ]
         wrapper.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
         wrapper.__annotations__ = {p.name: p.annotation for p in params}
         del wrapper.__wrapped__

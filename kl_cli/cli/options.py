@@ -80,10 +80,13 @@ DataOpt = Annotated[
 COMMON = ("format", "json", "lang", "no_color", "no_pager", "data")
 
 
-def format_help(formats: Sequence[Fmt], *, before_commands: bool = False) -> str:
-    """The -f help of a command with `formats` (the first its default), from that list alone."""
+def format_help(
+    formats: Sequence[Fmt], *, before_commands: bool = False, auto: str | None = None
+) -> str:
+    """The -f help of a command with `formats` (the first its default), from that list alone;
+    `auto` says what the default gives where that is not rich on a terminal, else plain."""
     names = [f.value for f in formats]
-    gloss = _GLOSS.get(formats[0])
+    gloss = auto if auto is not None and formats[0] == Fmt.auto else _GLOSS.get(formats[0])
     names[0] += f" (the default: {gloss})" if gloss else " (the default)"
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
     text = f"Output format: {listed}."
@@ -93,7 +96,7 @@ def format_help(formats: Sequence[Fmt], *, before_commands: bool = False) -> str
 
 
 def common_params(
-    formats: Sequence[Fmt], *, before_commands: bool = False
+    formats: Sequence[Fmt], *, before_commands: bool = False, auto: str | None = None
 ) -> list[inspect.Parameter]:
     """The common options of a command with `formats`: its -f takes and completes exactly those
     (a group's -f, given `before_commands`, every format, for the command it precedes), and
@@ -105,7 +108,7 @@ def common_params(
         typer.Option(
             "-f",
             "--format",
-            help=format_help(formats, before_commands=before_commands),
+            help=format_help(formats, before_commands=before_commands, auto=auto),
             case_sensitive=False,
             show_default=False,
         ),

@@ -39,7 +39,12 @@ KindArg = Annotated[
 def register(app: typer.Typer) -> None:
     """Add `kl schema` to the root app."""
 
-    @kl_command(app.command, "schema", formats=frozenset({Fmt.auto, Fmt.json}))
+    @kl_command(
+        app.command,
+        "schema",
+        formats=(Fmt.auto, Fmt.json),
+        auto="the kinds as lines of text, a schema as JSON",
+    )
     def schema(opts: Opts, kind: KindArg = None) -> None:
         """The JSON Schema of each kind of output.
 
