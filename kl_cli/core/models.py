@@ -55,8 +55,14 @@ class NamedFact(Record):
 
 
 class Count(Record):
-    """A number that holds for a period (a count is never shown as current)."""
+    """A number that holds for a period (a count is never shown as current).
 
+    `id` names what is counted ("members", "committees"; the same id in each period it is
+    known for) and `unit` what one of it is ("member", "committee"): ASCII ids scripts can
+    select on whatever the language; `label` says it in words."""
+
+    id: str
+    unit: str
     label: Text
     value: int
     period: str

@@ -257,6 +257,15 @@ def check_references(kb: KnowledgeBase, marks: Marks) -> typing.Iterator[Problem
     for k in KINDS:  # every kind whose entries have ids: unique and well-formed
         if k.ids:
             ids[k.name] = yield from unique(k.entries(kb), k.path)
+    for i, body in enumerate(kb.bodies):  # a count's id and unit are keys scripts select on
+        for j, count in enumerate(body.counts):
+            for field in ("id", "unit"):
+                if not ID_RE.match(getattr(count, field)):
+                    yield bad(
+                        f"bodies[{i}].counts[{j}].{field}",
+                        f"{field} {_show(getattr(count, field))} must be lowercase ASCII "
+                        "[a-z0-9._-]",
+                    )
     for i, value in enumerate(kb.values):
         if value.number != i + 1:
             yield bad(
