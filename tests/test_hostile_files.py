@@ -130,7 +130,7 @@ def test_ten_thousand_entry_kb_still_loads(corpus: Path) -> None:
     (corpus / "ten-thousand.yaml").write_text(text, encoding="utf-8")
     result = run("--data", "ten-thousand.yaml", "sources", "-f", "plain", "--lang", "en")
     assert result.exit_code == 0, result.stderr
-    assert "extra-9999\tExtra source number 9999\thttps://example.org/kilder/9999" in result.stdout
+    assert "extra-9999\thttps://example.org/kilder/9999\tExtra source number 9999" in result.stdout
     assert run("validate", "ten-thousand.yaml").exit_code == 0
 
 

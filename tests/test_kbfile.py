@@ -278,7 +278,7 @@ def validate_json(*args: str, input: bytes | None = None) -> tuple[int, dict[str
     document = json.loads(result.stdout)
     assert isinstance(document, dict)
     assert {k: document[k] for k in ("schema_version", "kind")} == {
-        "schema_version": 1,
+        "schema_version": 2,
         "kind": "validate",
     }
     assert set(document) == {"schema_version", "lang", "kind", "summary", "problems"}
@@ -422,7 +422,7 @@ def test_validate_yaml_is_the_same_document_as_json(tmp_path: Path) -> None:
         as_json = run("validate", "--json", str(path))
         as_yaml = run("validate", "-f", "yaml", str(path))
         assert as_yaml.exit_code == as_json.exit_code and as_yaml.stderr == ""
-        assert as_yaml.stdout.startswith("schema_version: 1\nlang: da\nkind: validate\n")
+        assert as_yaml.stdout.startswith("schema_version: 2\nlang: da\nkind: validate\n")
         assert yaml.safe_load(as_yaml.stdout) == json.loads(as_json.stdout)
 
 

@@ -333,8 +333,8 @@ def test_a_relation_outside_the_closed_list_is_an_invalid_kb(tmp_path: Path) -> 
 
 def test_bodies_udvalg_shows_its_relations() -> None:
     out = run("bodies", "udvalg", "-f", "plain").stdout.splitlines()
-    assert "relation\tnedsættes af: Bestyrelse" in out
-    assert "relation\trådgiver: Bestyrelse" in out
+    assert "relation\tbestyrelse\tsets_up\tudvalg\tnedsættes af: Bestyrelse" in out
+    assert "relation\tudvalg\tadvises\tbestyrelse\trådgiver: Bestyrelse" in out
     rich = run("bodies", "udvalg", "-f", "rich", "--lang", "en").stdout
     assert "Relations" in rich
     assert "set up by: Executive Committee" in rich

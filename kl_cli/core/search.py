@@ -46,7 +46,8 @@ class Entry(Record):
 
 
 class Hit(Record):
-    """A matching entry: the language matched, the exact command, a snippet with its matches."""
+    """A matching entry: the language matched, the exact command (with `--lang` when the texts
+    differ by language), a snippet with its matches."""
 
     entry: Entry
     lang: Lang
@@ -232,7 +233,9 @@ def search(source: KnowledgeBase | SearchIndex, args: Sequence[str], lang: Lang)
             snippet, marked = make_snippet(folded.text, _merge(spans))
             command = entry.command
             text_lang = LANGS[j]
-            if text_lang != lang and entry.text.da != entry.text.en:
+            # The language the text was found in, whatever --lang is: the same command in
+            # every language, and it shows that text even where KL_LANG says otherwise.
+            if entry.text.da != entry.text.en:
                 command += f" --lang {text_lang}"
             found.append((entry.rank, n, Hit(entry, text_lang, command, snippet, marked)))
             break

@@ -23,7 +23,8 @@ class Para(Record):
 
 
 class Items(Record):
-    """A list; plain: `key<TAB>item` per item (the key is the group id for grouped lists)."""
+    """A list; plain: `key<TAB>item` per item (the key is the group id for grouped lists), with
+    the item's `ids` cells between them when given (`value<TAB>dagsordenen<TAB>1<TAB>title`)."""
 
     key: str
     items: tuple[str, ...]
@@ -31,6 +32,7 @@ class Items(Record):
     numbered: bool = False
     note: str = ""
     title_key: str = ""  # plain: the title as `title_key<TAB>title` before the items
+    ids: tuple[tuple[str, ...], ...] = ()  # per item, its language-independent plain cells
 
 
 class Table(Record):
@@ -42,16 +44,20 @@ class Table(Record):
     key: str = ""  # in a details view, plain rows start with this key
     url_column: int = -1  # the column whose cells are URLs, for formats that link them
     notes: tuple[str, ...] = ()  # per row, its quiet provenance ('[1,2]'); not in plain
+    plain_order: tuple[int, ...] = ()  # plain: the cells in this order (text last), if not as shown
 
 
 class Field(Record):
-    """One detail: a stable ASCII key for plain, a label for people, the value and its note."""
+    """One detail: a stable ASCII key for plain, a label for people, the value and its note.
+
+    `plain` are the plain cells after the key when they are not just the value: tokens that are
+    the same in every language (`yes` where people read `ja`), then any text, last."""
 
     key: str
     label: str
     value: str
     note: str = ""
-    extra: tuple[str, ...] = ()  # further plain cells after the value
+    plain: tuple[str, ...] = ()
 
 
 class Fields(Record):
@@ -93,6 +99,7 @@ class HitRow(Record):
     command: str
     snippet: str
     spans: tuple[tuple[int, int], ...] = ()
+    plain_command: str = ""  # plain: the exact command, where people are shown a shorter one
 
 
 class Hits(Record):

@@ -176,23 +176,25 @@ def to_plain(doc: Doc) -> str:
                 pass
             case Para(key=key, text=text):
                 row(key, text)
-            case Items(key=key, items=items, title=title, title_key=title_key):
+            case Items(key=key, items=items, title=title, title_key=title_key, ids=ids):
                 if title_key:
                     row(title_key, title)
-                for item in items:
-                    row(key, item)
-            case Table(rows=rows, key=key):
+                for n, item in enumerate(items):
+                    row(key, *(ids[n] if ids else ()), item)
+            case Table(rows=rows, key=key, plain_order=order):
                 for cells in rows:
+                    if order:
+                        cells = tuple(cells[i] for i in order)
                     row(*((key, *cells) if key else cells))
             case Fields(rows=fields):
                 for f in fields:
-                    row(f.key, f.value, *f.extra)
+                    row(f.key, *(f.plain or (f.value,)))
             case Notes(key=key, lines=notes) if key:
                 for note in notes:
                     row(key, note)
             case Hits(rows=hits):
                 for hit in hits:
-                    row(hit.kind, hit.id, hit.command, hit.snippet)
+                    row(hit.kind, hit.id, hit.plain_command or hit.command, hit.snippet)
     return "".join(line + "\n" for line in lines)
 
 

@@ -37,6 +37,7 @@ LABELS: dict[str, dict[Lang, str]] = {
     "caveat": {"da": "Forbehold", "en": "Caveat"},
     "votes_needed": {"da": "Stemmer der kræves", "en": "Votes needed"},
     "arithmetic": {"da": "Udregning", "en": "Arithmetic"},
+    "votes_for": {"da": "Stemmer for", "en": "Votes for"},
     "adopted": {"da": "Vedtaget", "en": "Adopted"},
     "yes": {"da": "ja", "en": "yes"},
     "no": {"da": "nej", "en": "no"},

@@ -10,7 +10,7 @@ from kl_cli.present.doc import Notes
 from kl_cli.present.i18n import label
 
 if TYPE_CHECKING:
-    from kl_cli.present.shapes import FactData, SourceRef
+    from kl_cli.present.shapes import FactData, Sourced, SourceRef
 
 
 def source_ref(s: Source, lang: Lang) -> SourceRef:
@@ -69,7 +69,7 @@ class Footnotes:
         numbers = ",".join(str(n) for n in sorted({self.numbers[s["id"]] for s in sources}))
         return f"[{numbers}]" if numbers else ""
 
-    def note(self, fact: FactData) -> str:
+    def note(self, fact: Sourced) -> str:
         """Quiet provenance: '(period; medium confidence) [1,2]'."""
         extra = []
         if "period" in fact:

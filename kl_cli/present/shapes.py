@@ -22,20 +22,32 @@ class SourceRef(TypedDict):
     url: NotRequired[str]
 
 
-class FactData(TypedDict):
-    id: NotRequired[str]
-    text: NotRequired[str]
+class Sourced(TypedDict):
+    """What every fact has: its sources, and where they apply its period and confidence."""
+
     sources: list[SourceRef]
     period: NotRequired[str]
     confidence: NotRequired[Confidence]
 
 
-class CountData(FactData):
-    label: str
+class FactData(Sourced):
+    id: NotRequired[str]
+    text: NotRequired[str]
+
+
+class CountData(Sourced):
+    """A number that holds for a period: `id` names what is counted (the same in every
+    language and in each period it is known for), `unit` what one of it is ("member",
+    "committee"), `label` says it in words in the selected language."""
+
+    id: str
     value: int
+    unit: str
+    label: str
 
 
-class UnitData(FactData):
+class UnitData(Sourced):
+    id: str
     name: str
     municipalities: int
 
@@ -51,9 +63,13 @@ class ParagraphData(ParagraphRef):
 
 
 class RelationData(TypedDict):
+    """A relation of the body shown: `subject` `relation` `object`, `target` the id at the
+    other end from the body, `text` the relation in words from the body's side."""
+
     subject: str
-    relation: str
+    relation: Relation
     object: str
+    target: str
     text: str
     paragraph: NotRequired[str]
     sources: list[SourceRef]

@@ -10,7 +10,7 @@ from typing import Any
 from kl_cli.core.models import Lang
 from kl_cli.present.doc import Block, Doc
 
-OUTPUT_SCHEMA_VERSION = 1
+OUTPUT_SCHEMA_VERSION = 2  # of the JSON/YAML output; README "Output contract" says what changed
 
 
 def envelope(kind: str, lang: Lang) -> dict[str, Any]:

@@ -65,7 +65,9 @@ def body(kb: KnowledgeBase, lang: Lang, b: Body) -> View:
         data["paragraphs"] = [{"id": p, "label": labels.get(p, p)} for p in b.paragraphs]
     if b.counts:
         data["counts"] = [
-            {"label": f.t(n.label), "value": n.value} | f.fact(n, text=False) for n in b.counts
+            {"id": n.id, "value": n.value, "unit": n.unit, "label": f.t(n.label)}
+            | f.fact(n, text=False)
+            for n in b.counts
         ]
     if b.units:
         data["units"] = [
@@ -78,6 +80,7 @@ def body(kb: KnowledgeBase, lang: Lang, b: Body) -> View:
         names = {x.id: f.t(x.name) for x in kb.bodies} | {a.id: f.t(a.name) for a in kb.actors}
         data["relations"] = [
             {"subject": e.subject, "relation": e.relation, "object": e.object}
+            | {"target": e.object if e.subject == b.id else e.subject}
             | {"text": relation_phrase(names, lang, b.id, e)}
             | ({"paragraph": e.paragraph} if e.paragraph else {})
             | {"sources": f.sources(e.sources)}
@@ -96,9 +99,16 @@ def body_doc(data: OneBodyData, lang: Lang) -> list[Block]:
     fields += [Field(k, label(k, lang), x.get("text", ""), notes.note(x)) for k, x in facts]
     if "paragraphs" in b:
         shown = ", ".join(p["label"] for p in b["paragraphs"])
-        fields.append(Field("paragraphs", label("paragraphs", lang), shown))
+        ids = tuple(p["id"] for p in b["paragraphs"])  # plain: one field per paragraph, its id
+        fields.append(Field("paragraphs", label("paragraphs", lang), shown, plain=ids))
     fields += [
-        Field("count", n["label"], str(n["value"]), notes.note(n), (n["label"], n["period"]))
+        Field(
+            "count",
+            n["label"],
+            str(n["value"]),
+            notes.note(n),
+            (n["id"], str(n["value"]), n["unit"], n.get("period", ""), n["label"]),
+        )
         for n in counts
     ]
     blocks: list[Block] = [Heading(b["name"]), Fields(tuple(fields))]
@@ -110,9 +120,17 @@ def body_doc(data: OneBodyData, lang: Lang) -> list[Block]:
                 label("units", lang),
                 key="unit",
                 notes=tuple(notes.note(u) for u in units),
+                plain_order=(0, 2, 1),
             )
         )
     if "relations" in b:
-        phrases = tuple(r["text"] for r in b["relations"])
-        blocks.append(Items("relation", phrases, label("relations", lang)))
+        rels = b["relations"]
+        blocks.append(
+            Items(
+                "relation",
+                tuple(r["text"] for r in rels),
+                label("relations", lang),
+                ids=tuple((r["subject"], r["relation"], r["object"]) for r in rels),
+            )
+        )
     return [*blocks, *notes.block()]

@@ -44,7 +44,13 @@ def overview_doc(data: OverviewData, lang: Lang) -> list[Block]:
         *blocks,
         Heading(label("mission", lang), 2),
         Para("mission", data["mission"].get("text", ""), notes.note(data["mission"])),
-        Items("value", tuple(v["title"] for v in data["values"]), label("values", lang), True),
+        Items(
+            "value",
+            tuple(v["title"] for v in data["values"]),
+            label("values", lang),
+            True,
+            ids=tuple((v["id"], str(v["number"])) for v in data["values"]),
+        ),
         Table(
             (label("id", lang), label("name", lang)),
             tuple((b["id"], b["name"]) for b in data["bodies"]),

@@ -33,6 +33,12 @@ def _shown_query(terms: Sequence[str]) -> str:
     return " ".join(f"“{t}”" if " " in t else t for t in terms)
 
 
+def _shown_command(command: str, lang: Lang) -> str:
+    """The command as people read it: without the `--lang` of the language they are reading
+    (JSON and plain keep it, so that they are the same in every language)."""
+    return command.removesuffix(f" --lang {lang}")
+
+
 def _hit_json(sources: dict[str, Source], lang: Lang, hit: Hit) -> SearchHit:
     e = hit.entry
     start, end = hit.spans[0] if hit.spans else (0, 0)
@@ -80,9 +86,10 @@ def search_doc(data: SearchData, lang: Lang) -> list[Block]:
         HitRow(
             h["kind"],
             h["id"],
-            h["command"],
+            _shown_command(h["command"], lang),
             h["snippet"],
             tuple((m["start"], m["end"]) for m in h["matches"]),
+            plain_command=h["command"],
         )
         for h in data["hits"]
     )

@@ -136,14 +136,22 @@ def amendment_doc(data: AmendmentData, lang: Lang) -> list[Block]:
         fields.append(Field("votes_needed", label("votes_needed", lang), str(needed)))
         fields.append(Field("arithmetic", label("arithmetic", lang), data["arithmetic"]))
         if "votes_for" in data:
-            votes_for = data["votes_for"]
+            votes_for, adopted = data["votes_for"], data["adopted"]
+            fields.append(Field("votes_for", label("votes_for", lang), str(votes_for)))
             shown = (
                 f"{label('yes', lang)} ({votes_for} ≥ {needed})"
-                if data["adopted"]
+                if adopted
                 else f"{label('no', lang)} ({votes_for} < {needed})"
             )
-            fields.append(Field("adopted", label("adopted", lang), shown))
+            fields.append(
+                Field("adopted", label("adopted", lang), shown, plain=(_yes_no(adopted),))
+            )
     return [Heading(label("amendment", lang)), Fields(tuple(fields)), *notes.block()]
+
+
+def _yes_no(flag: bool) -> str:
+    """A boolean as plain output's token: `yes` or `no` in every language (people read ja/nej)."""
+    return "yes" if flag else "no"
 
 
 def delegates(kb: KnowledgeBase, lang: Lang, population: int, seats: int | None) -> View:
@@ -183,11 +191,20 @@ def delegates_doc(data: DelegatesData, lang: Lang) -> list[Block]:
     capped = data["cap_applied"]
     count_note = notes.note(cap) if capped else ""
     fields.append(Field("delegates", label("delegates", lang), str(data["delegates"]), count_note))
+    yes_no = _yes_no(capped)
     fields.append(
-        Field("cap_applied", label("cap_applied", lang), label("yes" if capped else "no", lang))
+        Field("cap_applied", label("cap_applied", lang), label(yes_no, lang), plain=(yes_no,))
     )
     if "confidence" in cap:
-        fields.append(Field("cap_confidence", label("cap_confidence", lang), cap["confidence"]))
+        confidence = cap["confidence"]
+        fields.append(
+            Field(
+                "cap_confidence",
+                label("cap_confidence", lang),
+                confidence,
+                plain=(confidence,),
+            )
+        )
     if example is not None:
         fields.append(
             Field("example", label("example", lang), example.get("text", ""), notes.note(example))

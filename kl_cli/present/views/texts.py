@@ -64,7 +64,7 @@ def sources_doc(data: SourcesData, lang: Lang) -> list[Block]:
         Heading(label("sources", lang)),
         Fields(
             (
-                Field("knowledge_base", label("kb", lang), where),
+                Field("knowledge_base", label("kb", lang), where, plain=(where,)),
                 Field("kb_version", "version", info["kb_version"]),
                 Field("last_reviewed", "reviewed", info["last_reviewed"]),
             )
@@ -74,5 +74,6 @@ def sources_doc(data: SourcesData, lang: Lang) -> list[Block]:
             tuple((s["id"], s["title"], s.get("url", "")) for s in data["sources"]),
             key="source",
             url_column=2,
+            plain_order=(0, 2, 1),
         ),
     ]
