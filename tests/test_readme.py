@@ -1,14 +1,21 @@
 """The README's examples are the real output of the commands they name.
 
-An example is `<!-- example: kl ARGS -->` followed by a fenced block. Rewrite them all with
+An example is `<!-- example: kl ARGS -->` followed by a fenced block; a pipeline is
+`<!-- pipeline -->` followed by a console block of `$ COMMAND` lines, each with its output,
+run by the shell with the installed kl and the real cut, awk and grep. Rewrite them all with
 `python -m tests.test_readme` after changing output on purpose.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
+import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 from tests.conftest import ROOT, run
 
@@ -42,10 +49,47 @@ def tables() -> dict[str, str]:
     }
 
 
+PIPELINE = re.compile(r"(<!-- pipeline -->\n```console\n)(?P<body>.*?)(```\n)", re.DOTALL)
+
+
+def kl_directory() -> str:
+    """Where the installed `kl` is (beside this Python), for the shell's PATH."""
+    where = Path(sys.executable).parent
+    if not (where / "kl").exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("the installed kl script is missing; CI installs it")
+        pytest.skip(f"needs the installed kl script in {where}")
+    return str(where)
+
+
+def pipeline(body: str, lang: str) -> str:
+    """The block's `$ COMMAND` lines, each followed by what the shell prints for it in `lang`."""
+    env = os.environ | {"PATH": kl_directory() + os.pathsep + os.environ.get("PATH", "")}
+    env |= {"KL_LANG": lang, "LC_ALL": "C.UTF-8"}
+    out = []
+    for command in (line[2:] for line in body.splitlines() if line.startswith("$ ")):
+        done = subprocess.run(
+            ["sh", "-c", command], env=env, capture_output=True, text=True, timeout=60
+        )
+        assert (done.returncode, done.stderr) == (0, ""), (command, done.stderr)
+        out.append(f"$ {command}\n{done.stdout}")
+    return "".join(out)
+
+
 def regenerate(text: str) -> str:
     made = tables()
     text = TABLE.sub(lambda m: m.group(1) + made[m.group("name")], text)
+    text = PIPELINE.sub(lambda m: m.group(1) + pipeline(m.group("body"), "da") + m.group(3), text)
     return EXAMPLE.sub(_render, text)
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_readme_pipelines_print_what_they_show_in_either_language(lang: str) -> None:
+    """The output contract's cut/awk examples, run by the shell on kl's real output."""
+    blocks = [m.group("body") for m in PIPELINE.finditer(README.read_text(encoding="utf-8"))]
+    assert blocks, "the README has no pipeline examples"
+    for body in blocks:
+        assert pipeline(body, lang) == body
 
 
 def test_readme_tables_are_the_help_tables() -> None:
