@@ -31,6 +31,7 @@ COMMANDS = [
     ["services"],
     ["international"],
     ["sources"],
+    ["sources", "silkeborg-delegerede"],
 ]
 FORMATS = ["rich", "plain", "json", "yaml", "markdown"]
 ESC = "\x1b"
@@ -424,7 +425,7 @@ def test_an_invalid_environment_variable_does_not_beat_the_option(tmp_path: Path
 def test_overview_plain_names_every_command() -> None:
     lines = run("-f", "plain").stdout.splitlines()
     commands = [line.split("\t") for line in lines if line.startswith("command\t")]
-    assert ["command", "kl values [VALUE]", "the three organisational values"] in commands
+    assert ["command", "kl values [VALUE]", "de tre organisationsværdier"] in commands
     assert {c[1].split()[1] for c in commands} >= {"search", "about", "bodies", "org", "export"}
     assert sum(line.startswith("body\t") for line in lines) == 7
 
@@ -442,9 +443,11 @@ def test_sources_plain_rows_are_keyed() -> None:
     rows = [line.split("\t") for line in lines if line.startswith("source\t")]
     assert [r[1] for r in rows] == [s.id for s in KB.sources]
     assert all(
-        line.split("\t")[0] in ("knowledge_base", "kb_version", "last_reviewed", "source")
+        line.split("\t")[0] in ("knowledge_base", "kb_version", "last_reviewed", "source", "note")
         for line in lines
     )
+    notes = [line.split("\t") for line in lines if line.startswith("note\t")]
+    assert [n[1:] for n in notes] == [[s.id, s.note.da] for s in KB.sources if s.note]
 
 
 def test_empty_no_color_is_ignored() -> None:

@@ -137,7 +137,7 @@ def doc_texts(doc: Doc) -> Iterator[str]:
             case Hits(rows=hits, title=title):
                 yield title
                 for hit in hits:
-                    yield from (hit.kind, hit.id, hit.command, hit.snippet)
+                    yield from (hit.label or hit.kind, hit.command, hit.snippet)
             case Tree():
                 stack = [block]
                 while stack:

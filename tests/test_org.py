@@ -12,6 +12,7 @@ import pytest
 
 from kl_cli.core import org as org
 from kl_cli.core.models import Edge, Lang
+from kl_cli.present.i18n import at_start
 from kl_cli.store.load import load_bundled
 from tests.conftest import ROOT, assert_error, check_golden, run
 
@@ -24,6 +25,17 @@ CLOSED = {
     "member_of": {"da": "er medlem af", "en": "is a member of"},
     "decides": {"da": "beslutter", "en": "decides"},
 }
+# English verbs for a plural subject ("The mayors are members of"), also written out.
+PLURAL = {
+    "elects": "elect",
+    "advises": "advise",
+    "sets_up": "set up",
+    "member_of": "are members of",
+    "decides": "decide",
+}
+PLURAL_SUBJECTS = {b.id for b in KB.bodies if b.grammatical_number == "plural"} | {
+    a.id for a in KB.actors if a.grammatical_number == "plural"
+}
 NODE_DECL = re.compile(r'^    ([A-Za-z0-9_]+)(?:\["(.*)"\]|\("(.*)"\))$')
 EDGE_LINE = re.compile(r'^    ([A-Za-z0-9_]+) -->\|"([^"]*)"\| ([A-Za-z0-9_]+)$')
 GUIDES = re.compile(r"[│├└─]")
@@ -34,6 +46,13 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:pydot.dot_pa
 def _names(lang: Lang) -> dict[str, str]:
     names = {b.id: b.name.get(lang) for b in KB.bodies}
     return names | {a.id: a.name.get(lang) for a in KB.actors}
+
+
+def _verb(relation: str, subject: str, lang: str) -> str:
+    """The relation's label for this subject: in English, agreeing with a plural subject."""
+    if lang == "en" and subject in PLURAL_SUBJECTS:
+        return PLURAL[relation]
+    return CLOSED[relation][lang]
 
 
 def _cells(line: str) -> int:
@@ -75,7 +94,7 @@ def test_rich_tree_fits_and_never_cuts_a_name(lang: Lang, columns: int) -> None:
     for name in _names(lang).values():
         if name in {"Kommunalbestyrelserne", "The municipal councils"}:
             continue  # an actor no relation names yet: not in the chart
-        assert name in words, name
+        assert name in words or at_start(name) in words, name
 
 
 def test_rich_tree_at_80_has_paragraphs_and_sources_and_at_40_keeps_names_whole() -> None:
@@ -97,7 +116,7 @@ def test_tree_starts_at_the_delegeretmoede_and_marks_the_cycle() -> None:
     assert lines[2].startswith("├── elects Executive Committee")
     # The udvalg advise the bestyrelse that set them up: a back-reference leaf, not a loop.
     at = next(i for i, line in enumerate(lines) if "sets up Sub-Committees" in line)
-    assert "└── ↩ advises Executive Committee" in lines[at + 1]
+    assert "└── ↩ advise Executive Committee" in lines[at + 1]
 
 
 def test_forest_draws_every_node_once_and_every_edge_once() -> None:
@@ -173,14 +192,16 @@ def test_mermaid_every_edge_names_two_declared_nodes(lang: Lang) -> None:
     nodes, edges = _mermaid(lang)
     assert all(key.isascii() for key in nodes)
     assert len(edges) == len(KB.relations)
-    for subject, label, obj in edges:
+    ids = {n.key: n.id for n in org.build_graph(KB).nodes}
+    for (subject, label, obj), edge in zip(edges, KB.relations, strict=True):
         assert subject in nodes and obj in nodes, (subject, obj)
-        assert label in {labels[lang] for labels in CLOSED.values()}
+        assert (ids[subject], ids[obj]) == (edge.subject, edge.object)
+        assert label == _verb(edge.relation, edge.subject, lang)
     names = _names(lang)
-    assert set(nodes.values()) <= set(names.values())
+    assert set(nodes.values()) <= {at_start(name) for name in names.values()}
     assert nodes["delegeretmoede"] == names["delegeretmoede"]
-    assert ("udvalg", CLOSED["advises"][lang], "bestyrelse") in edges
-    assert ("kommuner", CLOSED["elects"][lang], "delegeretmoede") in edges
+    assert ("udvalg", _verb("advises", "udvalg", lang), "bestyrelse") in edges
+    assert ("kommuner", _verb("elects", "kommuner", lang), "delegeretmoede") in edges
 
 
 def _dot(text: str) -> pydot.Dot:
@@ -271,11 +292,11 @@ def test_ascii_keys_avoid_keywords_and_collisions() -> None:
 def test_plain_is_one_edge_per_line() -> None:
     result = run("org", "-f", "plain")
     rows = [line.split("\t") for line in result.stdout.splitlines()]
-    assert all(len(row) == 4 for row in rows)
+    assert all(len(row) == 5 for row in rows)
     expected = [[e.subject, e.relation, e.object, e.paragraph or ""] for e in KB.relations]
-    assert rows == expected
-    assert ["delegeretmoede", "elects", "bestyrelse", "6.2"] in rows
-    assert ["borgmestre", "member_of", "kkr", "15"] in rows
+    assert [row[:4] for row in rows] == expected
+    assert ["delegeretmoede", "elects", "bestyrelse", "6.2"] in [row[:4] for row in rows]
+    assert ["borgmestre", "member_of", "kkr", "15"] in [row[:4] for row in rows]
 
 
 @pytest.mark.parametrize("lang", ["da", "en"])
@@ -298,7 +319,7 @@ def test_json_nodes_and_edges_with_their_sources(lang: str) -> None:
     for edge in data["edges"]:
         assert edge["subject"] in nodes and edge["object"] in nodes
         assert edge["relation"] in CLOSED, edge
-        assert edge["label"] == CLOSED[edge["relation"]][lang]
+        assert edge["label"] == _verb(edge["relation"], edge["subject"], lang)
         assert edge["sources"], edge
         for source in edge["sources"]:
             assert source["id"] in source_ids and source["title"]
@@ -375,3 +396,30 @@ def test_help_shows_real_examples() -> None:
     for example in ("kl org -f mermaid", "kl org --json"):
         assert example in out
     assert "org" in run("--help").stdout
+
+
+def test_english_sentences_agree_and_keep_their_case() -> None:
+    """Each edge as a sentence (plain's last field, JSON's `text`): the verb agrees with its
+    subject, the subject begins with a capital, and an actor's name after the verb does not."""
+    out = run("org", "-f", "plain", "--lang", "en").stdout
+    rows = [line.split("\t") for line in out.splitlines()]
+    sentences = {(r[0], r[1], r[2]): r[4] for r in rows}
+    assert sentences["kommuner", "elects", "delegeretmoede"] == (
+        "The municipalities elect General Assembly"
+    )
+    assert sentences["borgmestre", "member_of", "repraesentantskab"] == (
+        "The mayors are members of Committee of Representatives"
+    )
+    assert sentences["formand", "member_of", "formandskab"] == (
+        "Chairman and vice chairman are members of Chairmanship"
+    )
+    assert (
+        sentences["udvalg", "advises", "bestyrelse"] == "Sub-Committees advise Executive Committee"
+    )
+    assert sentences["bestyrelse", "decides", "kkr-forretningsorden"] == (
+        "Executive Committee decides the KKR's rules of procedure"
+    )
+    data = json.loads(run("org", "--json", "--lang", "en").stdout)
+    assert [e["text"] for e in data["edges"]] == [r[4] for r in rows]
+    da = run("org", "-f", "plain").stdout.splitlines()
+    assert "kommuner\telects\tdelegeretmoede\t4\tKommunerne vælger Delegeretmøde" in da

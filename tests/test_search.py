@@ -164,7 +164,7 @@ def test_each_kind_has_the_command_that_shows_it(kb: KnowledgeBase) -> None:
         "kl statutes amendment",
         "kl services",
         "kl international",
-        "kl sources",
+        "kl sources seed",
         "kl org",
     }
     assert expected <= commands
@@ -340,7 +340,7 @@ def test_rich_marks_the_match_in_bold() -> None:
 
 def test_markdown_marks_and_escapes() -> None:
     out = run("search", "frihedsgrader", "uddelegere", "-f", "markdown").stdout
-    assert "1. `kl leadership 1` (behaviour dagsordenen): **uddelegere** og give " in out
+    assert "1. `kl leadership 1` (ledelsesadfærd): **uddelegere** og give " in out
     assert "**frihedsgrader**" in out
 
 

@@ -93,7 +93,12 @@ def _value(v: Any) -> Iterator[Searchable]:
 
 def _behaviours(v: Any) -> Iterator[Searchable]:
     cmd, src = f"kl leadership {v.number}", v.sources
-    yield Searchable(v.id, "behaviour_heading", ITEM, cmd, v.behaviour_heading, src)
+    # The heading is the value's, shown whole by `kl values N` (plain `kl leadership` is a
+    # grouped list of behaviours only).
+    heading = Searchable(
+        v.id, "behaviour_heading", ITEM, f"kl values {v.number}", v.behaviour_heading, src
+    )
+    yield heading
     for b in v.behaviours:
         yield Searchable(v.id, "behaviour", ITEM, cmd, b, src)
 
@@ -161,9 +166,10 @@ def _numbered(command: str) -> Callable[[Any], Iterator[Searchable]]:
 
 
 def _source(s: Any) -> Iterator[Searchable]:
-    yield Searchable(s.id, "name", NAME, "kl sources", s.title, (s.id,))
+    cmd = f"kl sources {s.id}"
+    yield Searchable(s.id, "name", NAME, cmd, s.title, (s.id,))
     if s.note is not None:
-        yield Searchable(s.id, "note", TEXT, "kl sources", s.note, (s.id,))
+        yield Searchable(s.id, "note", TEXT, cmd, s.note, (s.id,))
 
 
 def _none(entry: Any) -> Iterator[Searchable]:
@@ -244,7 +250,14 @@ KINDS: tuple[Kind, ...] = (
         _numbered("kl international"),
         ids=False,
     ),
-    Kind("source", "sources", lambda kb: kb.sources, _source),
+    Kind(
+        "source",
+        "sources",
+        lambda kb: kb.sources,
+        _source,
+        names=lambda s: [s.id, s.title.da, s.title.en],
+        complete=lambda s, lang: [(s.id, s.title.get(lang))],
+    ),
 )
 
 BY_NAME: dict[str, Kind] = {k.name: k for k in KINDS}

@@ -11,6 +11,8 @@ LANGS: tuple[Lang, ...] = ("da", "en")
 Confidence = Literal["high", "medium", "low"]
 Relation = Literal["elects", "advises", "sets_up", "member_of", "decides"]
 ActorKind = Literal["body", "actor"]
+# The grammatical number of a name: English verbs agree with it ("the mayors are members of").
+Number = Literal["singular", "plural"]
 
 SCHEMA_VERSION = 1  # of the knowledge-base file (data/kl.yaml, a --data file)
 SUPPORTED_SCHEMA_VERSIONS = (SCHEMA_VERSION,)
@@ -108,6 +110,7 @@ class Body(Record):
     paragraphs: tuple[str, ...] = ()
     counts: tuple[Count, ...] = ()
     units: tuple[Unit, ...] = ()
+    grammatical_number: Number = "singular"  # of its name ("Sub-Committees" is plural)
 
 
 class Paragraph(Record):
@@ -160,10 +163,15 @@ class About(Record):
 
 
 class Actor(Record):
-    """A node of the organisation chart that is not one of the bodies."""
+    """A node of the organisation chart that is not one of the bodies.
+
+    Its name is written as it stands mid-sentence ("the mayors", "kommunerne"), since it is
+    not a proper name as a body's is; where it begins a line, its first letter is capitalised.
+    """
 
     id: str
     name: Text
+    grammatical_number: Number = "singular"
 
 
 class Edge(Record):

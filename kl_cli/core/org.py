@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from functools import cached_property
 
 from kl_cli.core.folding import foldings
-from kl_cli.core.models import ActorKind, Edge, KnowledgeBase, Relation, Text
+from kl_cli.core.models import ActorKind, Edge, KnowledgeBase, Number, Relation, Text
 from kl_cli.core.record import Record
 
 RELATIONS: tuple[Relation, ...] = typing.get_args(Relation)
@@ -49,6 +49,7 @@ class Node(Record):
     key: str
     kind: ActorKind
     name: Text
+    number: Number = "singular"  # of the name: English verbs agree with it
 
 
 class Graph(Record):
@@ -111,8 +112,12 @@ def build_graph(kb: KnowledgeBase) -> Graph:
     """Every body, and every actor that is an end of some relation, with the KB's edges."""
     ends = {e.subject for e in kb.relations} | {e.object for e in kb.relations}
     keys = Keys()
-    nodes = [Node(b.id, keys.key(b.id), "body", b.name) for b in kb.bodies]
-    nodes += [Node(a.id, keys.key(a.id), "actor", a.name) for a in kb.actors if a.id in ends]
+    nodes = [Node(b.id, keys.key(b.id), "body", b.name, b.grammatical_number) for b in kb.bodies]
+    nodes += [
+        Node(a.id, keys.key(a.id), "actor", a.name, a.grammatical_number)
+        for a in kb.actors
+        if a.id in ends
+    ]
     return Graph(tuple(nodes), kb.relations)
 
 

@@ -92,7 +92,9 @@ class Tree(Record):
 
 class HitRow(Record):
     """One search hit; plain: `kind<TAB>id<TAB>command<TAB>snippet`. `spans` mark the matches
-    as code-point offsets into the snippet, sorted and not overlapping."""
+    as code-point offsets into the snippet, sorted and not overlapping. For people, `label` (the
+    kind in the screen's language) and the command, which names the entry where its id is an
+    address; plain keeps the kind's token and the id."""
 
     kind: str
     id: str
@@ -100,6 +102,7 @@ class HitRow(Record):
     snippet: str
     spans: tuple[tuple[int, int], ...] = ()
     plain_command: str = ""  # plain: the exact command, where people are shown a shorter one
+    label: str = ""
 
 
 class Hits(Record):

@@ -366,7 +366,7 @@ def _md_hit(hit: HitRow) -> str:
         marked += [md(hit.snippet[pos:start]), "**", md(hit.snippet[start:end]), "**"]
         pos = end
     marked.append(md(hit.snippet[pos:]))
-    return f"{code} ({md(hit.kind)} {md(hit.id)}): {''.join(marked)}"
+    return f"{code} ({md(hit.label or hit.kind)}): {''.join(marked)}"
 
 
 def _tree_lines(tree: Tree, prefix: str = "", last: bool = True, top: bool = True) -> list[str]:

@@ -1,8 +1,22 @@
-"""Every label kl prints around knowledge-base text, in Danish and English: one table."""
+"""Every word kl prints around knowledge-base text, in Danish and English: labels, column
+headers, command descriptions, confidence words, the kinds search names and the relation phrases.
+
+One rule for labels and column headers in both languages: they start with a capital letter
+(sentence case: "Id", "Navn", "Kommuner", "Senest revideret"); symbols (§, #) and acronyms (URL)
+stay as they are. Words kl shows as running text (relation phrases, confidence words, the kinds
+of search hits) are lower case, as they stand mid-sentence. Help and error messages are English
+whatever --lang says (see the README).
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from kl_cli.core.models import Lang
+
+if TYPE_CHECKING:
+    from kl_cli.core.models import Edge
+    from kl_cli.core.org import Graph
 
 LABELS: dict[str, dict[Lang, str]] = {
     "mission": {"da": "Mission", "en": "Mission"},
@@ -13,8 +27,12 @@ LABELS: dict[str, dict[Lang, str]] = {
     "facts": {"da": "Fakta", "en": "Facts"},
     "sources": {"da": "Kilder", "en": "Sources"},
     "more": {"da": "Læs mere", "en": "More"},
-    "id": {"da": "id", "en": "id"},
+    "command": {"da": "Kommando", "en": "Command"},
+    "shows": {"da": "Viser", "en": "Shows"},
+    "id": {"da": "Id", "en": "Id"},
     "name": {"da": "Navn", "en": "Name"},
+    "title": {"da": "Titel", "en": "Title"},
+    "aliases": {"da": "Slås også op som", "en": "Also looked up as"},
     "role": {"da": "Rolle", "en": "Role"},
     "composition": {"da": "Sammensætning", "en": "Composition"},
     "election": {"da": "Valg", "en": "Election"},
@@ -23,10 +41,11 @@ LABELS: dict[str, dict[Lang, str]] = {
     "paragraphs": {"da": "Paragraffer", "en": "Paragraphs"},
     "relations": {"da": "Relationer", "en": "Relations"},
     "units": {"da": "Enheder", "en": "Units"},
-    "municipalities": {"da": "kommuner", "en": "municipalities"},
+    "municipalities": {"da": "Kommuner", "en": "Municipalities"},
     "statutes": {"da": "KL's love", "en": "KL's statutes"},
     "edition": {"da": "Udgave", "en": "Edition"},
     "last_revised": {"da": "Senest revideret", "en": "Last revised"},
+    "revision": {"da": "Revision", "en": "Revision"},
     "amendment": {"da": "Lovændring", "en": "Amending the statutes"},
     "delegates": {"da": "Stemmeberettigede delegerede", "en": "Voting delegates"},
     "services": {"da": "KL som medlemsorganisation", "en": "KL as a member organisation"},
@@ -54,11 +73,57 @@ LABELS: dict[str, dict[Lang, str]] = {
     "narrow_hint": {"da": "; se -f json", "en": "; see -f json"},
     "narrow_refs": {"da": "§ og kilder", "en": "§ and sources"},
     "narrow_levels": {"da": "§, kilder, dybe niveauer", "en": "§, sources, deep levels"},
+    "bundled": {"da": "indbygget", "en": "bundled"},
+    "kb_version": {"da": "Version", "en": "Version"},
+    "last_reviewed": {"da": "Senest gennemgået", "en": "Last reviewed"},
+    "url": {"da": "URL", "en": "URL"},
+    "notes": {"da": "Noter om kilderne", "en": "Notes on the sources"},
+    "note": {"da": "Note", "en": "Note"},
+    "org": {"da": "KL's politiske organisation", "en": "KL's political organisation"},
+    "search": {"da": "Søgning: {query}", "en": "Search: {query}"},
+    "hits_one": {"da": "1 træf", "en": "1 hit"},
+    "hits_all": {"da": "{total} træf", "en": "{total} hits"},
+    "hits_some": {
+        "da": "{total} træf, de første {shown} vises",
+        "en": "{total} hits, the first {shown} shown",
+    },
     "elects": {"da": "vælger", "en": "elects"},
     "advises": {"da": "rådgiver", "en": "advises"},
     "sets_up": {"da": "nedsætter", "en": "sets up"},
     "member_of": {"da": "er medlem af", "en": "is a member of"},
     "decides": {"da": "beslutter", "en": "decides"},
+}
+
+# The confidence of a fact, as a word (the data's token is the English one).
+CONFIDENCE: dict[str, dict[Lang, str]] = {
+    "high": {"da": "høj", "en": "high"},
+    "medium": {"da": "middel", "en": "medium"},
+    "low": {"da": "lav", "en": "low"},
+}
+
+# The general facts of `kl about`, by their id; a fact with an id not listed here is shown
+# under its id (a knowledge base of one's own may add facts).
+FACTS: dict[str, dict[Lang, str]] = {
+    "members": {"da": "Medlemmer", "en": "Members"},
+    "name": {"da": "Navn", "en": "Name"},
+    "founded": {"da": "Dannet", "en": "Founded"},
+    "employer": {"da": "Arbejdsgiver", "en": "Employer"},
+    "economy": {"da": "Økonomi", "en": "Economy"},
+    "address": {"da": "Adresse", "en": "Address"},
+}
+
+# The kinds search hits name (kl_cli/core/kinds.py, hit_kind), as people read them; JSON and
+# plain keep the kind's token.
+HIT_KINDS: dict[str, dict[Lang, str]] = {
+    "about": {"da": "om KL", "en": "about KL"},
+    "value": {"da": "værdi", "en": "value"},
+    "behaviour": {"da": "ledelsesadfærd", "en": "behaviour"},
+    "body": {"da": "organ", "en": "body"},
+    "actor": {"da": "aktør", "en": "actor"},
+    "statute": {"da": "love", "en": "statutes"},
+    "services": {"da": "medlemsorganisation", "en": "services"},
+    "international": {"da": "internationalt", "en": "international"},
+    "source": {"da": "kilde", "en": "source"},
 }
 
 # A relation seen from its object: "udvalg" is "set up by" the bestyrelse.
@@ -70,21 +135,119 @@ INVERSE: dict[str, dict[Lang, str]] = {
     "decides": {"da": "besluttes af", "en": "decided by"},
 }
 
-# What the overview's "more" table lists: (command, what it shows).
-COMMANDS: tuple[tuple[str, str], ...] = (
-    ("kl search TEXT...", "find any text, in Danish or English"),
-    ("kl about", "mission, vision, purpose and general facts"),
-    ("kl values [VALUE]", "the three organisational values"),
-    ("kl leadership [VALUE]", "the leadership behaviours under each value"),
-    ("kl bodies [BODY]", "the political bodies"),
-    ("kl statutes [PARAGRAPH]", "the statutes; also: amendment, delegates"),
-    ("kl org", "the organisation chart of the bodies"),
-    ("kl services", "what KL does for its members"),
-    ("kl international", "the international and EU work"),
-    ("kl sources", "where every fact comes from"),
-    ("kl export / kl validate", "your own copy of the knowledge base, checked"),
+# English verbs agree with a plural subject ("The mayors are members of"); Danish verbs do not
+# change with number, and the passive phrases ("elected by") have no number.
+PLURAL: dict[str, str] = {
+    "elects": "elect",
+    "advises": "advise",
+    "sets_up": "set up",
+    "member_of": "are members of",
+    "decides": "decide",
+}
+INVERSE_PLURAL: dict[str, str] = {"member_of": "have as members"}
+
+# What the overview's "more" table lists: (command, what it shows in Danish, in English).
+# Command names and their metavars are names, the same in both languages.
+COMMANDS: tuple[tuple[str, dict[Lang, str]], ...] = (
+    (
+        "kl search TEXT...",
+        {
+            "da": "find en tekst, på dansk eller engelsk",
+            "en": "find any text, in Danish or English",
+        },
+    ),
+    (
+        "kl about",
+        {
+            "da": "mission, vision, formål og generelle fakta",
+            "en": "mission, vision, purpose and general facts",
+        },
+    ),
+    (
+        "kl values [VALUE]",
+        {"da": "de tre organisationsværdier", "en": "the three organisational values"},
+    ),
+    (
+        "kl leadership [VALUE]",
+        {
+            "da": "ledelsesadfærden under hver værdi",
+            "en": "the leadership behaviours under each value",
+        },
+    ),
+    ("kl bodies [BODY]", {"da": "de politiske organer", "en": "the political bodies"}),
+    (
+        "kl statutes [PARAGRAPH]",
+        {
+            "da": "lovene; også lovændringer og delegerede",
+            "en": "the statutes; also: amendment, delegates",
+        },
+    ),
+    (
+        "kl org",
+        {"da": "organisationsdiagram over organerne", "en": "the organisation chart of the bodies"},
+    ),
+    ("kl services", {"da": "hvad KL gør for sine medlemmer", "en": "what KL does for its members"}),
+    (
+        "kl international",
+        {"da": "det internationale arbejde og EU", "en": "the international and EU work"},
+    ),
+    (
+        "kl sources [SOURCE]",
+        {"da": "hvor hver oplysning kommer fra", "en": "where every fact comes from"},
+    ),
+    (
+        "kl export / kl validate",
+        {
+            "da": "din egen kopi af vidensbasen, kontrolleret",
+            "en": "your own copy of the knowledge base, checked",
+        },
+    ),
 )
 
 
 def label(key: str, lang: Lang) -> str:
     return LABELS[key][lang]
+
+
+def fact_label(fact_id: str, lang: Lang) -> str:
+    """A general fact's label: its word in `lang`, or its id when kl has none for it."""
+    return FACTS[fact_id][lang] if fact_id in FACTS else fact_id
+
+
+def confidence(token: str, lang: Lang) -> str:
+    return CONFIDENCE[token][lang] if token in CONFIDENCE else token
+
+
+def hit_kind(kind: str, lang: Lang) -> str:
+    return HIT_KINDS[kind][lang] if kind in HIT_KINDS else kind
+
+
+def relation(relation: str, lang: Lang, *, plural: bool = False, inverse: bool = False) -> str:
+    """The relation as a phrase, its verb agreeing with the subject in English.
+
+    `inverse`: seen from the object ("elected by"), whose number `plural` then is.
+    """
+    if lang == "en" and plural:
+        forms = INVERSE_PLURAL if inverse else PLURAL
+        if relation in forms:
+            return forms[relation]
+    return (INVERSE if inverse else LABELS)[relation][lang]
+
+
+def relation_of(relation_id: str, lang: Lang, subject_number: str) -> str:
+    """The relation's phrase for a subject of this grammatical number ("singular", "plural")."""
+    return relation(relation_id, lang, plural=subject_number == "plural")
+
+
+def at_start(name: str) -> str:
+    """A name where it begins a line or a sentence: its first letter capitalised. Names of
+    actors are written as they stand mid-sentence ("the mayors", "kommunerne")."""
+    return name[:1].upper() + name[1:]
+
+
+def edge_sentence(graph: Graph, edge: Edge, lang: Lang) -> str:
+    """'The mayors are members of Committee of Representatives': the verb agrees with the
+    subject, which begins the sentence; the object's name stands as written."""
+    subject = graph.node(edge.subject)
+    phrase = relation_of(edge.relation, lang, subject.number)
+    return f"{at_start(subject.name.get(lang))} {phrase} {graph.node(edge.object).name.get(lang)}"

@@ -495,9 +495,9 @@ def _fields(fields: tuple, width: int) -> RenderableType:  # type: ignore[type-a
 
 
 def _hit(hit: HitRow, width: int) -> RenderableType:
-    head = _t(hit.kind, "dim")
-    head.append(" ")
-    head.append(_t(hit.id, "cyan"))
+    # The kind and the command, which names the entry where an id addresses it (the id of a
+    # hit on the statutes' summary or one of KL's facts is a word, not an address: JSON has it).
+    head = _t(hit.label or hit.kind, "dim")
     command = _t(hit.command, "green")
     # the command on the same line when it fits, else whole on the next
     head.append("  " if len(head) + 2 + len(command) <= width else "\n  ")

@@ -291,6 +291,12 @@ class SourcesData(TypedDict):
     sources: list[SourceData]
 
 
+class OneSourceData(TypedDict):
+    """`kl sources SOURCE`: one source, with its note."""
+
+    source: SourceData
+
+
 # --- kl org ------------------------------------------------------------------------------------
 
 
@@ -426,6 +432,7 @@ OUTPUTS: dict[str, tuple[str, Any]] = {
     "services": ("kl services", ParagraphsData),
     "international": ("kl international", ParagraphsData),
     "sources": ("kl sources", SourcesData),
+    "source": ("kl sources SOURCE", OneSourceData),
     "org": ("kl org", OrgData),
     "search": ("kl search TEXT...", SearchData),
     "validate": ("kl validate --json", ValidateData),

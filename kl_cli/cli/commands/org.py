@@ -22,9 +22,9 @@ def register(app: typer.Typer) -> None:
 
         A tree from the delegeretmøde down; an edge back to a body above is a leaf marked ↩,
         an edge to a body drawn in another branch a leaf marked →. Plain output is one edge
-        per line (from, relation, to, statute paragraph); -f mermaid and -f dot give the
-        chart as a Mermaid flowchart or a Graphviz graph, -f markdown the Mermaid chart in
-        a fenced block that GitHub renders.
+        per line (from, relation, to, statute paragraph, then the edge as a sentence);
+        -f mermaid and -f dot give the chart as a Mermaid flowchart or a Graphviz graph,
+        -f markdown the Mermaid chart in a fenced block that GitHub renders.
 
         \b
         Examples:
@@ -44,7 +44,7 @@ def register(app: typer.Typer) -> None:
         elif opts.format == Fmt.markdown:
             write_out(chart.to_markdown(build_graph(kb), opts.lang))
         elif opts.format == Fmt.plain:
-            write_out(chart.to_plain(build_graph(kb)))
+            write_out(chart.to_plain(build_graph(kb), opts.lang))
         else:
             from kl_cli.present.views.org import view
 

@@ -1,4 +1,5 @@
-"""The reference commands: about, values, leadership, bodies, statutes, services, international."""
+"""The reference commands: about, values, leadership, bodies, statutes, services, international,
+sources."""
 
 from __future__ import annotations
 
@@ -27,6 +28,15 @@ BodyArg = Annotated[
         metavar="[BODY]",
         help="A body's id, or its Danish or English name (any case; ae/oe/aa for æ/ø/å).",
         click_type=IdOf("body"),
+        show_default=False,
+    ),
+]
+SourceArg = Annotated[
+    str | None,
+    typer.Argument(
+        metavar="[SOURCE]",
+        help="A source's id or title (any case; ae/oe/aa for æ/ø/å).",
+        click_type=IdOf("source"),
         show_default=False,
     ),
 ]
@@ -141,19 +151,26 @@ def register(app: typer.Typer) -> None:
         emit(opts, text_views.international(load(opts).kb, opts.lang))
 
     @kl_command(app.command, "sources")
-    def sources(opts: Opts) -> None:
+    def sources(opts: Opts, source: SourceArg = None) -> None:
         """Where every fact comes from.
 
-        Every source the knowledge base cites, and which knowledge base is in use.
+        Every source the knowledge base cites, with the notes on them, and which knowledge
+        base is in use; with SOURCE (an id or title), that source and its note.
 
         \b
-        Example:
+        Examples:
+          kl sources
+          kl sources silkeborg-delegerede
           kl sources --json
         """
+        from kl_cli.core.lookup import find
         from kl_cli.present.views import texts as text_views
 
         loaded = load(opts)
-        emit(opts, text_views.sources(loaded.kb, opts.lang, loaded.path))
+        if source is None:
+            emit(opts, text_views.sources(loaded.kb, opts.lang, loaded.path))
+        else:
+            emit(opts, text_views.source(loaded.kb, opts.lang, find(loaded.kb, "source", source)))
 
     app.add_typer(statutes_app, name="statutes")
 

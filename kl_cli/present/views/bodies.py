@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from kl_cli.core.models import Body, Edge, KnowledgeBase, Lang
 from kl_cli.present.doc import Block, Field, Fields, Heading, Items, Table
-from kl_cli.present.i18n import INVERSE, label
+from kl_cli.present.i18n import at_start, label, relation
 from kl_cli.present.refs import Facts, Footnotes
 from kl_cli.present.views import View
 
@@ -32,7 +32,7 @@ def bodies_doc(data: BodiesData, lang: Lang) -> list[Block]:
     return [
         Heading(label("bodies", lang)),
         Table(
-            ("id", label("name", lang), label("role", lang)),
+            (label("id", lang), label("name", lang), label("role", lang)),
             tuple((b["id"], b["name"], b["role"].get("text", "")) for b in rows),
             notes=tuple(notes.note(b["role"]) for b in rows),
         ),
@@ -40,11 +40,15 @@ def bodies_doc(data: BodiesData, lang: Lang) -> list[Block]:
     ]
 
 
-def relation_phrase(names: dict[str, str], lang: Lang, body_id: str, edge: Edge) -> str:
-    """The relation from the body's side: 'elects: Formand og næstformand', 'set up by: ...'."""
-    if edge.subject == body_id:
-        return f"{label(edge.relation, lang)}: {names.get(edge.object, edge.object)}"
-    return f"{INVERSE[edge.relation][lang]}: {names.get(edge.subject, edge.subject)}"
+def relation_phrase(names: dict[str, str], lang: Lang, b: Body, edge: Edge) -> str:
+    """The relation from the body's side, the body its subject: 'elects: Formand og
+    næstformand', 'set up by: ...'; in English the verb agrees with the body's name."""
+    plural = b.grammatical_number == "plural"
+    if edge.subject == b.id:
+        phrase = relation(edge.relation, lang, plural=plural)
+        return f"{phrase}: {names.get(edge.object, edge.object)}"
+    phrase = relation(edge.relation, lang, plural=plural, inverse=True)
+    return f"{phrase}: {names.get(edge.subject, edge.subject)}"
 
 
 def body(kb: KnowledgeBase, lang: Lang, b: Body) -> View:
@@ -81,7 +85,7 @@ def body(kb: KnowledgeBase, lang: Lang, b: Body) -> View:
         data["relations"] = [
             {"subject": e.subject, "relation": e.relation, "object": e.object}
             | {"target": e.object if e.subject == b.id else e.subject}
-            | {"text": relation_phrase(names, lang, b.id, e)}
+            | {"text": relation_phrase(names, lang, b, e)}
             | ({"paragraph": e.paragraph} if e.paragraph else {})
             | {"sources": f.sources(e.sources)}
             for e in edges
@@ -95,7 +99,14 @@ def body_doc(data: OneBodyData, lang: Lang) -> list[Block]:
     counts = b.get("counts", [])
     units = b.get("units", [])
     notes = Footnotes(lang, [x["sources"] for x in [*(x for _, x in facts), *counts, *units]])
-    fields = [Field("id", "id", b["id"]), Field("name", label("name", lang), b["name"])]
+    fields = [
+        Field("id", label("id", lang), b["id"]),
+        Field("name", label("name", lang), b["name"]),
+    ]
+    aliases = b.get("aliases", [])
+    if aliases:  # plain: one alias a cell
+        shown = ", ".join(aliases)
+        fields.append(Field("aliases", label("aliases", lang), shown, plain=tuple(aliases)))
     fields += [Field(k, label(k, lang), x.get("text", ""), notes.note(x)) for k, x in facts]
     if "paragraphs" in b:
         shown = ", ".join(p["label"] for p in b["paragraphs"])
@@ -104,7 +115,7 @@ def body_doc(data: OneBodyData, lang: Lang) -> list[Block]:
     fields += [
         Field(
             "count",
-            n["label"],
+            at_start(n["label"]),
             str(n["value"]),
             notes.note(n),
             (n["id"], str(n["value"]), n["unit"], n.get("period", ""), n["label"]),
@@ -115,7 +126,7 @@ def body_doc(data: OneBodyData, lang: Lang) -> list[Block]:
     if units:
         blocks.append(
             Table(
-                ("id", label("name", lang), label("municipalities", lang)),
+                (label("id", lang), label("name", lang), label("municipalities", lang)),
                 tuple((u["id"], u["name"], str(u["municipalities"])) for u in units),
                 label("units", lang),
                 key="unit",

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from kl_cli.core.models import Edge, KnowledgeBase, Lang, Paragraph
 from kl_cli.core.org import RELATIONS, ROOT, Branch, Graph, build_graph, forest
 from kl_cli.present.doc import Block, Heading, Notice, Tree
+from kl_cli.present.i18n import at_start, edge_sentence, relation_of
 from kl_cli.present.i18n import label as label_of
 from kl_cli.present.refs import Facts, Footnotes
 from kl_cli.present.views import View
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
 
 BACK = "↩"  # a leaf for an edge that would close a cycle (to an ancestor)
 ELSEWHERE = "→"  # a leaf for an edge to a node drawn in another branch
-TITLE: dict[Lang, str] = {"da": "KL's politiske organisation", "en": "KL's political organisation"}
 INDENT = 4  # columns a tree level takes in the rich rendering ("├── ")
 STYLES = ("full", "short", "stacked")
 
@@ -33,14 +33,13 @@ def _cells(text: str) -> int:
 
 
 def _edge_data(f: Facts, graph: Graph, edge: Edge, paragraphs: dict[str, Paragraph]) -> OrgEdge:
-    relation = label_of(edge.relation, f.lang)
+    relation = relation_of(edge.relation, f.lang, graph.node(edge.subject).number)
     out: dict[str, Any] = {  # in output order: the paragraph comes before the sources
         "subject": edge.subject,
         "relation": edge.relation,
         "label": relation,
         "object": edge.object,
-        "text": f"{f.t(graph.node(edge.subject).name)} {relation} "
-        f"{f.t(graph.node(edge.object).name)}",
+        "text": edge_sentence(graph, edge, f.lang),
     }
     paragraph = paragraphs.get(edge.paragraph or "")
     if paragraph is not None:
@@ -76,8 +75,8 @@ def view(kb: KnowledgeBase, lang: Lang, width: int | None = None) -> View:
             {
                 "id": n.id,
                 "kind": n.kind,
-                "name": f.t(n.name),
-                "names": {"da": n.name.da, "en": n.name.en},
+                "name": at_start(f.t(n.name)),
+                "names": {"da": at_start(n.name.da), "en": at_start(n.name.en)},
             }
             for n in graph.nodes
         ],
@@ -89,7 +88,7 @@ def view(kb: KnowledgeBase, lang: Lang, width: int | None = None) -> View:
             drawn, notes = _trees(f, graph, trees, paragraphs, style)
             if width is None or _widest(drawn) <= width:
                 break
-        blocks: list[Block] = [Heading(TITLE[lang])]
+        blocks: list[Block] = [Heading(label_of("org", lang))]
         notice = _left_out(graph, drawn, style, width, lang)
         if notice:
             blocks.append(Notice(notice))
@@ -145,7 +144,7 @@ def _trees(
         if p is not None:
             # A § reference as KL writes it; a statute topic by its title, unless that is the name.
             shown = p.label if p.label.startswith("§") else f.t(p.title)
-            if shown.casefold() != name.casefold():
+            if shown.casefold() not in name.casefold():  # not when the name says it
                 extras.append(shown)
         if edge.period:
             extras.append(edge.period)
@@ -160,8 +159,8 @@ def _trees(
     def label(b: Branch) -> str:
         name = f.t(graph.node(b.node).name)
         if b.edge is None:
-            return name
-        relation = label_of(b.edge.relation, lang)
+            return at_start(name)
+        relation = relation_of(b.edge.relation, lang, graph.node(b.edge.subject).number)
         if style == "stacked":
             return f"{marks[b.ref]}{relation}\n{name}"
         shown = f"{marks[b.ref]}{relation} {name}"

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from kl_cli.core.models import KnowledgeBase, Lang
 from kl_cli.present.doc import Block, Field, Fields, Heading, Items, Para, Table
-from kl_cli.present.i18n import COMMANDS, label
+from kl_cli.present.i18n import COMMANDS, fact_label, label
 from kl_cli.present.refs import Facts, Footnotes
 from kl_cli.present.views import View
 from kl_cli.present.views.statutes import paragraph_data
@@ -24,7 +24,7 @@ def overview(kb: KnowledgeBase, lang: Lang) -> View:
         "mission": f.fact(a.mission),
         "values": [{"id": v.id, "number": v.number, "title": f.t(v.title)} for v in kb.values],
         "bodies": [{"id": b.id, "name": f.t(b.name)} for b in kb.bodies],
-        "commands": [{"command": cmd, "shows": what} for cmd, what in COMMANDS],
+        "commands": [{"command": cmd, "shows": what[lang]} for cmd, what in COMMANDS],
     }
     members = next((x for x in a.facts if x.id == "members"), None)
     if members is not None:
@@ -58,7 +58,7 @@ def overview_doc(data: OverviewData, lang: Lang) -> list[Block]:
             key="body",
         ),
         Table(
-            ("command", ""),
+            (label("command", lang), label("shows", lang)),
             tuple((c["command"], c["shows"]) for c in data["commands"]),
             label("more", lang),
             key="command",
@@ -89,7 +89,7 @@ def about_doc(data: AboutData, lang: Lang) -> list[Block]:
     cited = [data["mission"], data["vision"], *purpose_facts, *data["facts"]]
     notes = Footnotes(lang, [x["sources"] for x in cited])
     blocks: list[Block] = [
-        Heading(f"{data['name']} ({data['long_name']})"),
+        Heading(f"{data['name']} ({data['long_name']})", key="title"),
         Heading(label("mission", lang), 2),
         Para("mission", data["mission"].get("text", ""), notes.note(data["mission"])),
         Heading(label("vision", lang), 2),
@@ -100,11 +100,11 @@ def about_doc(data: AboutData, lang: Lang) -> list[Block]:
         blocks.extend(Para("purpose", x.get("text", ""), notes.note(x)) for x in purpose_facts)
     blocks.append(Heading(label("facts", lang), 2))
     blocks.append(
-        Fields(tuple(_fact_field(x, notes) for x in data["facts"])),
+        Fields(tuple(_fact_field(x, notes, lang) for x in data["facts"])),
     )
     return [*blocks, *notes.block()]
 
 
-def _fact_field(x: FactData, notes: Footnotes) -> Field:
+def _fact_field(x: FactData, notes: Footnotes, lang: Lang) -> Field:
     key = x.get("id", "")
-    return Field(key, key, x.get("text", ""), notes.note(x))
+    return Field(key, fact_label(key, lang), x.get("text", ""), notes.note(x))

@@ -8,25 +8,16 @@ from typing import TYPE_CHECKING, Any
 from kl_cli.core.models import KnowledgeBase, Lang, Source
 from kl_cli.core.search import RANKS, Hit, SearchIndex, build_index, search
 from kl_cli.present.doc import Block, Heading, HitRow, Hits
+from kl_cli.present.i18n import hit_kind, label
 from kl_cli.present.refs import source_ref
 from kl_cli.present.views import View
 
 if TYPE_CHECKING:
     from kl_cli.present.shapes import SearchData, SearchHit
 
-_LABELS: dict[str, dict[Lang, str]] = {
-    "title": {"da": "Søgning: {query}", "en": "Search: {query}"},
-    "one": {"da": "1 træf", "en": "1 hit"},
-    "all": {"da": "{total} træf", "en": "{total} hits"},
-    "some": {
-        "da": "{total} træf, de første {shown} vises",
-        "en": "{total} hits, the first {shown} shown",
-    },
-}
-
 
 def _label(key: str, lang: Lang, **values: Any) -> str:
-    return _LABELS[key][lang].format(**values)
+    return label(key, lang).format(**values)
 
 
 def _shown_query(terms: Sequence[str]) -> str:
@@ -77,11 +68,11 @@ def search_view(
 def search_doc(data: SearchData, lang: Lang) -> list[Block]:
     total, shown = data["total"], len(data["hits"])
     if total == 1:
-        count = _label("one", lang)
+        count = _label("hits_one", lang)
     elif shown == total:
-        count = _label("all", lang, total=total)
+        count = _label("hits_all", lang, total=total)
     else:
-        count = _label("some", lang, total=total, shown=shown)
+        count = _label("hits_some", lang, total=total, shown=shown)
     rows = tuple(
         HitRow(
             h["kind"],
@@ -90,7 +81,8 @@ def search_doc(data: SearchData, lang: Lang) -> list[Block]:
             h["snippet"],
             tuple((m["start"], m["end"]) for m in h["matches"]),
             plain_command=h["command"],
+            label=hit_kind(h["kind"], lang),
         )
         for h in data["hits"]
     )
-    return [Heading(_label("title", lang, query=_shown_query(data["query"]))), Hits(rows, count)]
+    return [Heading(_label("search", lang, query=_shown_query(data["query"]))), Hits(rows, count)]

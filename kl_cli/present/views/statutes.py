@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from kl_cli.core.models import KnowledgeBase, Lang, Paragraph
 from kl_cli.core.rules import delegates_needed, voting_delegates
 from kl_cli.present.doc import Block, Field, Fields, Heading, Para, Table
-from kl_cli.present.i18n import label
+from kl_cli.present.i18n import confidence, label
 from kl_cli.present.refs import Facts, Footnotes
 from kl_cli.present.views import View
 
@@ -68,10 +68,11 @@ def statutes_doc(data: StatutesData, lang: Lang) -> list[Block]:
                     data["edition"].get("text", ""),
                     notes.note(data["edition"]),
                 ),
+                Field("last_revised", label("last_revised", lang), data["last_revised"]),
                 Field(
-                    "last_revised",
-                    label("last_revised", lang),
-                    data["last_revised"],
+                    "revision",
+                    label("revision", lang),
+                    data["revision"].get("text", ""),
                     notes.note(data["revision"]),
                 ),
                 Field(
@@ -80,7 +81,7 @@ def statutes_doc(data: StatutesData, lang: Lang) -> list[Block]:
             )
         ),
         Table(
-            ("id", "§", label("name", lang)),
+            (label("id", lang), "§", label("name", lang)),
             tuple((p["id"], p["label"], p["title"]) for p in data["paragraphs"]),
             label("paragraphs", lang),
             key="paragraph",
@@ -99,7 +100,7 @@ def paragraph_doc(data: OneParagraphData, lang: Lang) -> list[Block]:
     notes = Footnotes(lang, [x["sources"] for x in p["facts"]])
     return [
         Heading(f"{p['label']}: {p['title']}", key="title", value=p["title"]),
-        Fields((Field("id", "id", p["id"]), Field("label", "§", p["label"]))),
+        Fields((Field("id", label("id", lang), p["id"]), Field("label", "§", p["label"]))),
         *(Para("fact", x.get("text", ""), notes.note(x)) for x in p["facts"]),
         *notes.block(),
     ]
@@ -196,15 +197,9 @@ def delegates_doc(data: DelegatesData, lang: Lang) -> list[Block]:
         Field("cap_applied", label("cap_applied", lang), label(yes_no, lang), plain=(yes_no,))
     )
     if "confidence" in cap:
-        confidence = cap["confidence"]
-        fields.append(
-            Field(
-                "cap_confidence",
-                label("cap_confidence", lang),
-                confidence,
-                plain=(confidence,),
-            )
-        )
+        token = cap["confidence"]
+        shown = confidence(token, lang)
+        fields.append(Field("cap_confidence", label("cap_confidence", lang), shown, plain=(token,)))
     if example is not None:
         fields.append(
             Field("example", label("example", lang), example.get("text", ""), notes.note(example))

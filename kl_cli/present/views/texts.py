@@ -1,4 +1,4 @@
-"""`kl services`, `kl international` and `kl sources`."""
+"""`kl services`, `kl international`, `kl sources` and `kl sources SOURCE`."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from kl_cli.present.refs import Facts, Footnotes, source_ref
 from kl_cli.present.views import View
 
 if TYPE_CHECKING:
-    from kl_cli.present.shapes import ParagraphsData, SourceData, SourcesData
+    from kl_cli.present.shapes import OneSourceData, ParagraphsData, SourceData, SourcesData
 
 
 def _paragraphs(kb: KnowledgeBase, lang: Lang, kind: str, facts: tuple[Fact, ...]) -> View:
@@ -59,21 +59,57 @@ def sources(kb: KnowledgeBase, lang: Lang, kb_path: str | None) -> View:
 
 def sources_doc(data: SourcesData, lang: Lang) -> list[Block]:
     info = data["knowledge_base"]
+    bundled = info["path"] is None
     where = info["path"] if info["path"] is not None else "bundled"
-    return [
+    shown = label("bundled", lang) if bundled else where  # plain keeps the token
+    noted = [s for s in data["sources"] if "note" in s]
+    blocks: list[Block] = [
         Heading(label("sources", lang)),
         Fields(
             (
-                Field("knowledge_base", label("kb", lang), where, plain=(where,)),
-                Field("kb_version", "version", info["kb_version"]),
-                Field("last_reviewed", "reviewed", info["last_reviewed"]),
+                Field("knowledge_base", label("kb", lang), shown, plain=(where,)),
+                Field("kb_version", label("kb_version", lang), info["kb_version"]),
+                Field("last_reviewed", label("last_reviewed", lang), info["last_reviewed"]),
             )
         ),
         Table(
-            ("id", label("name", lang), "URL"),
+            (label("id", lang), label("title", lang), label("url", lang)),
             tuple((s["id"], s["title"], s.get("url", "")) for s in data["sources"]),
             key="source",
             url_column=2,
             plain_order=(0, 2, 1),
         ),
     ]
+    if noted:
+        blocks.append(
+            Table(
+                (label("id", lang), label("note", lang)),
+                tuple((s["id"], s["note"]) for s in noted),
+                label("notes", lang),
+                key="note",
+            )
+        )
+    return blocks
+
+
+def source(kb: KnowledgeBase, lang: Lang, s: Source) -> View:
+    """`kl sources SOURCE`: one source, with its note."""
+    data: OneSourceData = {"source": _source_data(s, lang)}
+    return View("source", lang, data, source_doc)
+
+
+def source_doc(data: OneSourceData, lang: Lang) -> list[Block]:
+    s = data["source"]
+    blocks: list[Block] = [
+        Heading(s["title"]),
+        Table(
+            (label("id", lang), label("title", lang), label("url", lang)),
+            ((s["id"], s["title"], s.get("url", "")),),
+            key="source",
+            url_column=2,
+            plain_order=(0, 2, 1),  # as kl sources: the id, the URL, the title (text last)
+        ),
+    ]
+    if "note" in s:
+        blocks.append(Fields((Field("note", label("note", lang), s["note"]),)))
+    return blocks

@@ -43,7 +43,7 @@ def values_doc(data: ValuesData, lang: Lang) -> list[Block]:
     return [
         Heading(label("values", lang)),
         Table(
-            ("id", "#", label("name", lang)),
+            (label("id", lang), "#", label("name", lang)),
             tuple((v["id"], str(v["number"]), v["title"]) for v in rows),
             notes=tuple(notes.refs(v["sources"]) for v in rows),
         ),
@@ -62,7 +62,7 @@ def value_doc(data: OneValueData, lang: Lang) -> list[Block]:
     refs = notes.refs(v["sources"])
     return [
         Heading(f"{v['number']}. {v['title']}", key="title", value=v["title"]),
-        Fields((Field("id", "id", v["id"]), Field("number", "#", str(v["number"])))),
+        Fields((Field("id", label("id", lang), v["id"]), Field("number", "#", str(v["number"])))),
         *(Para("statement", s, refs) for s in v.get("statement", [])),
         Items(
             "item",
