@@ -224,6 +224,21 @@ def test_ambiguous_prefix_lists_candidates() -> None:
     assert_error(run("bodies", "form"), 1, "'formand' or 'formandskab'")
 
 
+def test_one_source_by_id_or_title_with_its_note() -> None:
+    lines = run("sources", "silkeborg", "-f", "plain", "--lang", "en").stdout.splitlines()
+    source = next(s for s in KB.sources if s.id == "silkeborg-delegerede")
+    assert source.note is not None and source.url is not None
+    assert lines == [
+        f"source\tsilkeborg-delegerede\t{source.title.en}\t{source.url}",
+        f"note\t{source.note.en}",
+    ]
+    assert json.loads(run("sources", "Om KKR", "--json").stdout)["source"]["id"] == "kl-om-kkr"
+
+
+def test_unknown_source_is_exit_1() -> None:
+    assert_error(run("sources", "nosuchsource"), 1, "no source 'nosuchsource'")
+
+
 def test_unknown_paragraph_is_exit_1() -> None:
     assert_error(run("statutes", "99"), 1, "no statute paragraph '99'")
 

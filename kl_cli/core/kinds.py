@@ -95,10 +95,8 @@ def _behaviours(v: Any) -> Iterator[Searchable]:
     cmd, src = f"kl leadership {v.number}", v.sources
     # The heading is the value's, shown whole by `kl values N` (plain `kl leadership` is a
     # grouped list of behaviours only).
-    heading = Searchable(
-        v.id, "behaviour_heading", ITEM, f"kl values {v.number}", v.behaviour_heading, src
-    )
-    yield heading
+    shown = f"kl values {v.number}"
+    yield Searchable(v.id, "behaviour_heading", ITEM, shown, v.behaviour_heading, src)
     for b in v.behaviours:
         yield Searchable(v.id, "behaviour", ITEM, cmd, b, src)
 

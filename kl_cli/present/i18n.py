@@ -222,16 +222,16 @@ def hit_kind(kind: str, lang: Lang) -> str:
     return HIT_KINDS[kind][lang] if kind in HIT_KINDS else kind
 
 
-def relation(relation: str, lang: Lang, *, plural: bool = False, inverse: bool = False) -> str:
+def relation(relation_id: str, lang: Lang, *, plural: bool = False, inverse: bool = False) -> str:
     """The relation as a phrase, its verb agreeing with the subject in English.
 
     `inverse`: seen from the object ("elected by"), whose number `plural` then is.
     """
     if lang == "en" and plural:
         forms = INVERSE_PLURAL if inverse else PLURAL
-        if relation in forms:
-            return forms[relation]
-    return (INVERSE if inverse else LABELS)[relation][lang]
+        if relation_id in forms:
+            return forms[relation_id]
+    return (INVERSE if inverse else LABELS)[relation_id][lang]
 
 
 def relation_of(relation_id: str, lang: Lang, subject_number: str) -> str:
