@@ -146,6 +146,7 @@ def _cases() -> list[tuple[list[str], str]]:
         (["services"], "services"),
         (["international"], "international"),
         (["sources"], "sources"),
+        *((["sources", s.id], "source") for s in KB.sources),
         (["org"], "org"),
         (["search", "e", "--limit", "1000"], "search"),  # every hit: every kind of entry
         (["search", "kommunekontaktraad"], "search"),  # more hits than the limit
