@@ -229,7 +229,7 @@ def test_one_source_by_id_or_title_with_its_note() -> None:
     source = next(s for s in KB.sources if s.id == "silkeborg-delegerede")
     assert source.note is not None and source.url is not None
     assert lines == [
-        f"source\tsilkeborg-delegerede\t{source.title.en}\t{source.url}",
+        f"source\tsilkeborg-delegerede\t{source.url}\t{source.title.en}",
         f"note\t{source.note.en}",
     ]
     assert json.loads(run("sources", "Om KKR", "--json").stdout)["source"]["id"] == "kl-om-kkr"
