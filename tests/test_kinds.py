@@ -29,11 +29,17 @@ def test_every_declared_reference_is_checked(name: str, field: str) -> None:
     k = kind(name)
     data = kb_data()
     items = _at(data, k.path)
-    i = next(i for i, item in enumerate(items) if item.get(field))
-    many = isinstance(items[i][field], list)
-    items[i][field] = ["no-such-id"] if many else "no-such-id"
+    outer, _, inner = field.rpartition(".")  # "regions.region": a field of a list's records
+    if outer:
+        i = next(i for i, item in enumerate(items) if item.get(outer))
+        holder, at = items[i][outer][0], f"{k.path}[{i}].{outer}[0]"
+    else:
+        i = next(i for i, item in enumerate(items) if item.get(field))
+        holder, at = items[i], f"{k.path}[{i}]"
+    many = isinstance(holder[inner], list)
+    holder[inner] = ["no-such-id"] if many else "no-such-id"
     problems = validate_bytes(kb_text(data).encode(), "kb.yaml")
-    where = f"{k.path}[{i}].{field}" + ("[0]" if many else "")
+    where = f"{at}.{inner}" + ("[0]" if many else "")
     assert any(f": {where}: unknown " in p and "'no-such-id'" in p for p in problems), problems
 
 

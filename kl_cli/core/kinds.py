@@ -46,6 +46,7 @@ class Kind(Record):
     hit: str = ""  # the kind as search hits name it, if not `name`
     noun: str = ""  # the kind in messages ("no statute paragraph 'x'"), if not `name`
     ids: bool = True  # entries have unique, well-formed ids
+    keyed: bool = False  # entries have ids that fields may refer to, unique only in their place
     names: Callable[[Any], list[str]] | None = None
     complete: Callable[[Any, Lang], list[tuple[str, str]]] | None = None
     refs: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -174,6 +175,27 @@ def _none(entry: Any) -> Iterator[Searchable]:
     return iter(())
 
 
+def _person(p: Any) -> Iterator[Searchable]:
+    yield Searchable(p.id, "name", NAME, f"kl people {p.id}", _same(p.name))
+
+
+def _municipality(m: Any) -> Iterator[Searchable]:
+    cmd = f"kl municipalities {m.id}"
+    yield Searchable(m.id, "name", NAME, cmd, _same(m.name), m.sources)
+
+
+def _committee(c: Any) -> Iterator[Searchable]:
+    yield Searchable(c.id, "name", NAME, "kl bodies udvalg", _same(c.name), c.sources)
+
+
+def _region(r: Any) -> Iterator[Searchable]:
+    yield Searchable(r.id, "name", NAME, "kl municipalities", r.name, r.sources)
+
+
+def municipality_names(m: Any) -> list[str]:
+    return [m.id, m.name, m.code, f"{m.name} Kommune"]
+
+
 # --- the table -----------------------------------------------------------------------------------
 
 
@@ -255,6 +277,55 @@ KINDS: tuple[Kind, ...] = (
         _source,
         names=lambda s: [s.id, s.title.da, s.title.en],
         complete=lambda s, lang: [(s.id, s.title.get(lang))],
+    ),
+    Kind(
+        "unit",
+        "",
+        lambda kb: [u for b in kb.bodies for u in b.units],
+        _none,
+        ids=False,
+        keyed=True,
+    ),
+    Kind("period", "periods", lambda kb: kb.periods, _none, noun="electoral period"),
+    Kind(
+        "person",
+        "people",
+        lambda kb: kb.people,
+        _person,
+        names=lambda p: [p.id, p.name, *p.name.split()],  # "damm", "rahbæk" find them too
+        complete=lambda p, lang: [(p.id, p.name)],
+    ),
+    Kind(
+        "post",
+        "posts",
+        lambda kb: kb.posts,
+        _none,
+        ids=False,
+        refs=(
+            ("person", ("person",)),
+            ("body", ("body",)),
+            ("unit", ("unit", "committee")),
+            ("municipality", ("municipality",)),
+        ),
+    ),
+    Kind("committee", "committees", lambda kb: kb.committees, _committee),
+    Kind("committee_count", "committee_counts", lambda kb: kb.committee_counts, _none, ids=False),
+    Kind("meeting", "meetings", lambda kb: kb.meetings, _none),
+    Kind(
+        "region",
+        "regions",
+        lambda kb: kb.regions,
+        _region,
+        refs=(("kkr", ("unit",)),),
+    ),
+    Kind(
+        "municipality",
+        "municipalities",
+        lambda kb: kb.municipalities,
+        _municipality,
+        names=municipality_names,
+        complete=lambda m, lang: [(m.id, f"{m.code} {m.name}")],
+        refs=(("regions.region", ("region",)),),
     ),
 )
 

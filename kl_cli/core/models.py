@@ -10,11 +10,14 @@ Lang = Literal["da", "en"]
 LANGS: tuple[Lang, ...] = ("da", "en")
 Confidence = Literal["high", "medium", "low"]
 Relation = Literal["elects", "advises", "sets_up", "member_of", "decides"]
+SourceKind = Literal["official", "press", "secondary"]
+Role = Literal["formand", "naestformand", "medlem"]
+Status = Literal["forecast"]
 ActorKind = Literal["body", "actor"]
 # The grammatical number of a name: English verbs agree with it ("the mayors are members of").
 Number = Literal["singular", "plural"]
 
-SCHEMA_VERSION = 1  # of the knowledge-base file (data/kl.yaml, a --data file)
+SCHEMA_VERSION = 2  # of the knowledge-base file (data/kl.yaml, a --data file); 2: validity as data
 SUPPORTED_SCHEMA_VERSIONS = (SCHEMA_VERSION,)
 
 
@@ -28,12 +31,23 @@ class Text(Record):
         return self.da if lang == "da" else self.en
 
 
+class Validity(Record):
+    """When a fact holds: ISO dates of any precision ("2026", "2026-03", "2026-03-12"), both
+    ends inclusive; no end means it still holds as far as the sources know. Read conservatively
+    (core/periods.py): a fact is current on a day only if it certainly holds on that day."""
+
+    start: str | None = None
+    end: str | None = None
+
+
 class Source(Record):
-    """Where facts come from: the seed page or a public URL."""
+    """Where facts come from: the seed page or a public URL, with the page's own date."""
 
     id: str
     title: Text
     url: str | None = None
+    published: str | None = None
+    kind: SourceKind | None = None
     note: Text | None = None
 
 
@@ -42,7 +56,8 @@ class Fact(Record):
 
     text: Text
     sources: tuple[str, ...]
-    period: str | None = None
+    valid: Validity | None = None
+    period: str | None = None  # an electoral period's id: that period's span
     confidence: Confidence | None = None
 
 
@@ -52,7 +67,8 @@ class NamedFact(Record):
     id: str
     text: Text
     sources: tuple[str, ...]
-    period: str | None = None
+    valid: Validity | None = None
+    period: str | None = None  # an electoral period's id: that period's span
     confidence: Confidence | None = None
 
 
@@ -67,8 +83,9 @@ class Count(Record):
     unit: str
     label: Text
     value: int
-    period: str
     sources: tuple[str, ...]
+    valid: Validity | None = None
+    period: str | None = None
     confidence: Confidence | None = None
 
 
@@ -79,6 +96,7 @@ class Unit(Record):
     name: Text
     municipalities: int
     sources: tuple[str, ...]
+    valid: Validity | None = None
     period: str | None = None
 
 
@@ -182,8 +200,137 @@ class Edge(Record):
     object: str
     sources: tuple[str, ...]
     paragraph: str | None = None
-    period: str | None = None
+    valid: Validity | None = None
+    period: str | None = None  # an electoral period's id: that period's span
     confidence: Confidence | None = None
+
+
+class Period(Record):
+    """One of KL's electoral periods: from the Topmøde in March after a November municipal
+    election until the next one starts (the end is derived from the next period)."""
+
+    id: str
+    start: str
+    sources: tuple[str, ...]
+    confidence: Confidence | None = None
+    note: Text | None = None
+
+
+class Person(Record):
+    """Someone who held a post; the posts say which, when, and from which sources."""
+
+    id: str
+    name: str
+
+
+class Post(Record):
+    """A person in a role of a body (or of one of its units: a committee, a KKR) for a time."""
+
+    person: str
+    body: str
+    role: Role
+    sources: tuple[str, ...]
+    unit: str | None = None
+    party: str | None = None
+    municipality: str | None = None
+    valid: Validity | None = None
+    period: str | None = None
+    status: Status | None = None
+    confidence: Confidence | None = None
+    note: Text | None = None
+
+
+class Committee(Record):
+    """One of KL's udvalg in one period, under the (Danish) name the sources give it."""
+
+    id: str
+    name: str
+    sources: tuple[str, ...]
+    period: str | None = None
+    valid: Validity | None = None
+    confidence: Confidence | None = None
+    note: Text | None = None
+
+
+class CommitteeCount(Record):
+    """How many udvalg a period had."""
+
+    value: int
+    sources: tuple[str, ...]
+    period: str | None = None
+    valid: Validity | None = None
+    confidence: Confidence | None = None
+    note: Text | None = None
+
+
+class Meeting(Record):
+    """A Kommunalpolitisk Topmøde, during which the delegeretmøde meets."""
+
+    id: str
+    year: int
+    sources: tuple[str, ...]
+    date: str | None = None
+    end_date: str | None = None
+    place: str | None = None
+    cancelled: bool = False
+    confidence: Confidence | None = None
+    note: Text | None = None
+
+
+class Region(Record):
+    """A Danish region; from 2007 to 2026 each had one KKR."""
+
+    id: str
+    name: Text
+    sources: tuple[str, ...]
+    valid: Validity | None = None
+    kkr: str | None = None
+    confidence: Confidence | None = None
+    note: Text | None = None
+
+
+class Membership(Record):
+    """A municipality's region for a time."""
+
+    region: str
+    sources: tuple[str, ...]
+    valid: Validity | None = None
+    confidence: Confidence | None = None
+    note: Text | None = None
+
+
+class CouncilSize(Record):
+    """The number of seats on a municipal council, for a time."""
+
+    seats: int
+    sources: tuple[str, ...]
+    valid: Validity | None = None
+    confidence: Confidence | None = None
+    note: Text | None = None
+
+
+class Population(Record):
+    """A municipality's population on a date (Danmarks Statistik's figure as a source quotes it)."""
+
+    value: int
+    date: str
+    sources: tuple[str, ...]
+    confidence: Confidence | None = None
+    note: Text | None = None
+
+
+class Municipality(Record):
+    """One of the 98 municipalities, all members of KL."""
+
+    id: str
+    name: str
+    code: str
+    sources: tuple[str, ...]
+    regions: tuple[Membership, ...] = ()
+    council: tuple[CouncilSize, ...] = ()
+    population: tuple[Population, ...] = ()
+    confidence: Confidence | None = None
+    note: Text | None = None
 
 
 class KnowledgeBase(Record):
@@ -201,3 +348,11 @@ class KnowledgeBase(Record):
     international: tuple[Fact, ...]
     actors: tuple[Actor, ...] = ()
     relations: tuple[Edge, ...] = ()
+    periods: tuple[Period, ...] = ()
+    people: tuple[Person, ...] = ()
+    posts: tuple[Post, ...] = ()
+    committees: tuple[Committee, ...] = ()
+    committee_counts: tuple[CommitteeCount, ...] = ()
+    meetings: tuple[Meeting, ...] = ()
+    regions: tuple[Region, ...] = ()
+    municipalities: tuple[Municipality, ...] = ()

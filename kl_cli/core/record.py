@@ -26,6 +26,7 @@ class Record:
         names: list[str] = []
         defaults: dict[str, Any] = {}
         for klass in reversed(cls.__mro__):
+            defaults.update(klass.__dict__.get("__defaults__", {}))  # a parent's, moved there
             for name, annotation in klass.__dict__.get("__annotations__", {}).items():
                 if str(annotation).startswith("ClassVar") or name.startswith("__"):
                     continue
@@ -35,6 +36,9 @@ class Record:
                     defaults[name] = klass.__dict__[name]
         cls.__fields__ = tuple(names)
         cls.__defaults__ = defaults
+        for name in defaults:  # every instance holds every field; a class attribute would hide
+            if name in cls.__dict__:  # a field that is still to come (see `lazy`)
+                delattr(cls, name)
         setattr(cls, "__match_args__", tuple(names))  # noqa: B010 - class-level, for match
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -56,6 +60,15 @@ class Record:
             raise TypeError(f"{type(self).__name__}: missing field {missing[0]!r}")
         ns.update((name, values[name]) for name in fields)
 
+    def __getattr__(self, name: str) -> Any:
+        """Only called for a field not yet in the instance: one given lazily (see `lazy`)."""
+        pending = self.__dict__.get("__lazy__")
+        if pending is None or name not in pending:
+            raise AttributeError(f"{type(self).__name__} has no field {name!r}")
+        value = pending.pop(name)()
+        object.__getattribute__(self, "__dict__")[name] = value
+        return value
+
     def __setattr__(self, name: str, value: Any) -> None:
         raise FrozenError(f"{type(self).__name__} is immutable")
 
@@ -76,6 +89,15 @@ class Record:
     def __repr__(self) -> str:
         inner = ", ".join(f"{n}={getattr(self, n)!r}" for n in self.__fields__)
         return f"{type(self).__name__}({inner})"
+
+
+def lazy(record: Record, fields: dict[str, Any]) -> None:
+    """Give fields of a record as thunks, called on first access (a compiled knowledge base
+    revives the parts a command does not need only when it asks for them)."""
+    ns = object.__getattribute__(record, "__dict__")
+    for name in fields:
+        ns.pop(name, None)
+    ns["__lazy__"] = dict(fields)
 
 
 def fields(record_or_class: Any) -> tuple[str, ...]:

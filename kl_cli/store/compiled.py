@@ -20,10 +20,21 @@ from collections.abc import Callable
 from typing import Any
 
 from kl_cli.core import models
-from kl_cli.core.record import Record, to_data
+from kl_cli.core.record import Record, lazy, to_data
 
 TAG = "$"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the parts below stored apart
+# Parts of the knowledge base most commands never read (who held which post, the municipalities):
+# stored as JSON texts of their own, revived only when a command asks for them (`loads`).
+PARTS = (
+    "people",
+    "posts",
+    "committees",
+    "committee_counts",
+    "meetings",
+    "regions",
+    "municipalities",
+)
 
 
 def _classes() -> dict[str, type[Record]]:
@@ -36,7 +47,12 @@ def _classes() -> dict[str, type[Record]]:
 
 def dumps(kb: models.KnowledgeBase) -> str:
     """The compiled text of a validated knowledge base."""
-    payload = {"format": FORMAT_VERSION, "kb": to_data(kb, TAG)}
+    data = to_data(kb, TAG)
+    parts = {
+        name: json.dumps(data.pop(name, []), ensure_ascii=False, separators=(",", ":"))
+        for name in PARTS
+    }
+    payload = {"format": FORMAT_VERSION, "kb": data, "parts": parts}
     return json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
 
 
@@ -45,8 +61,17 @@ class CompiledError(ValueError):
 
 
 def loads(text: str) -> models.KnowledgeBase:
-    """Revive a compiled knowledge base; raise CompiledError if it is not one."""
-    return _loads(text, None)
+    """Revive a compiled knowledge base; raise CompiledError if it is not one. Its PARTS are
+    revived on first use (a stored part that does not revive is then an internal error: this is
+    for the bundled file, which the tests check)."""
+    kb, parts = _loads(text, None)
+    classes = _classes()
+
+    def thunk(raw: str) -> Callable[[], tuple[Any, ...]]:
+        return lambda: tuple(json.loads(raw, object_hook=_reviver(classes, None)))
+
+    lazy(kb, {name: thunk(raw) for name, raw in parts.items()})
+    return kb
 
 
 def loads_checked(text: str) -> models.KnowledgeBase:
@@ -54,7 +79,20 @@ def loads_checked(text: str) -> models.KnowledgeBase:
     type its field declares, as a file can give it, and the schema's cross-checks passed."""
     if lone_surrogate(text):
         raise CompiledError("a text holds a lone surrogate")
-    kb = _loads(text, _field_checks())
+    checks = _field_checks()
+    kb, parts = _loads(text, checks)
+    revive = _reviver(_classes(), checks)
+    values: dict[str, Any] = {}
+    for name, raw in parts.items():
+        try:
+            value = json.loads(raw, object_hook=revive)
+        except RecursionError as e:
+            raise CompiledError("nested too deeply") from e
+        if not _accepts_part(name)(value):
+            raise CompiledError(f"part {name} is not of its type")
+        values[name] = tuple(value)
+    ns = object.__getattribute__(kb, "__dict__")
+    ns.update(values)
     if kb.schema_version not in models.SUPPORTED_SCHEMA_VERSIONS:
         raise CompiledError(f"schema version {kb.schema_version} is not supported")
     from kl_cli.store.schema import Marks, check_references
@@ -64,9 +102,9 @@ def loads_checked(text: str) -> models.KnowledgeBase:
     return kb
 
 
-def _loads(text: str, checks: dict[str, dict[str, Check]] | None) -> models.KnowledgeBase:
-    classes = _classes()
-
+def _reviver(
+    classes: dict[str, type[Record]], checks: dict[str, dict[str, Check]] | None
+) -> Callable[[dict[str, Any]], Any]:
     def revive(d: dict[str, Any]) -> Any:
         tag = d.pop(TAG, None)
         if tag is None:
@@ -89,18 +127,43 @@ def _loads(text: str, checks: dict[str, dict[str, Check]] | None) -> models.Know
         missing = [f for f in cls.__fields__ if f not in ns]
         if missing:
             raise CompiledError(f"{tag} lacks {', '.join(missing)}")
+        if checks is not None and cls is models.Validity:
+            from kl_cli.core.periods import problem
+
+            message = problem(obj)  # type: ignore[arg-type]  # cls is Validity
+            if message:
+                raise CompiledError(f"Validity: {message}")
         return obj
 
+    return revive
+
+
+def _loads(
+    text: str, checks: dict[str, dict[str, Check]] | None
+) -> tuple[models.KnowledgeBase, dict[str, str]]:
+    """The knowledge base without its PARTS, and the parts' JSON texts."""
+    revive = _reviver(_classes(), checks)
     try:
         payload = json.loads(text, object_hook=revive)
     except RecursionError as e:
         raise CompiledError("nested too deeply") from e
     if not isinstance(payload, dict) or payload.get("format") != FORMAT_VERSION:
         raise CompiledError("not a compiled knowledge base of this version")
-    kb = payload.get("kb")
+    kb, parts = payload.get("kb"), payload.get("parts")
+    if (
+        not isinstance(parts, dict)
+        or set(parts) != set(PARTS)
+        or not all(type(v) is str for v in parts.values())
+    ):
+        raise CompiledError("the parts of the knowledge base are missing")
     if not isinstance(kb, models.KnowledgeBase):
         raise CompiledError("no knowledge base inside")
-    return kb
+    return kb, parts
+
+
+def _accepts_part(name: str) -> Check:
+    """The type check of a KnowledgeBase field, for a part revived apart."""
+    return _field_checks()["KnowledgeBase"][name]
 
 
 # --- checks for revived values -----------------------------------------------------------------
@@ -159,6 +222,8 @@ def _accepts(tp: Any) -> Check:
     if origin is typing.Literal:
         allowed = frozenset(typing.get_args(tp))
         return lambda v: type(v) is str and v in allowed
+    if tp is bool:
+        return lambda v: type(v) is bool
     if tp is int:
         return lambda v: type(v) is int and 0 <= v < _INT_LIMIT
     if tp is str or (isinstance(tp, type) and issubclass(tp, Record)):

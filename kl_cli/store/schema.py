@@ -7,7 +7,8 @@ import types
 import typing
 from typing import Any, Literal, TypeVar, get_args, get_origin
 
-from kl_cli.core.models import SUPPORTED_SCHEMA_VERSIONS, KnowledgeBase
+from kl_cli.core import periods
+from kl_cli.core.models import SUPPORTED_SCHEMA_VERSIONS, KnowledgeBase, Validity
 from kl_cli.core.record import Record
 from kl_cli.errors import Problem
 from kl_cli.store.yamlsafe import Node
@@ -123,6 +124,13 @@ class _Builder:
             if raw not in allowed:
                 self.fail(mark, path, f"expected one of {', '.join(allowed)}, got {_show(raw)}")
             return raw
+        if tp is bool:
+            if isinstance(raw, bool):
+                return raw
+            if raw in ("true", "false"):  # the YAML reader keeps every scalar as text
+                return raw == "true"
+            self.fail(mark, path, f"expected true or false, got {_show(raw)}")
+            return False
         if tp is int:
             if isinstance(raw, int) and not isinstance(raw, bool):
                 return raw
@@ -163,9 +171,14 @@ class _Builder:
         if len(kwargs) < sum(1 for _, _, r in fields if r):
             return None
         try:
-            return cls(**kwargs)
+            record = cls(**kwargs)
         except TypeError:
             return None
+        if cls is Validity:
+            message = periods.problem(typing.cast(Validity, record))
+            if message:
+                self.fail(mark, path, message)
+        return record
 
 
 def _kind(raw: Any) -> str:
@@ -257,6 +270,8 @@ def check_references(kb: KnowledgeBase, marks: Marks) -> typing.Iterator[Problem
     for k in KINDS:  # every kind whose entries have ids: unique and well-formed
         if k.ids:
             ids[k.name] = yield from unique(k.entries(kb), k.path)
+        elif k.keyed:
+            ids[k.name] = {e.id for e in k.entries(kb)}
     for i, body in enumerate(kb.bodies):  # a count's id and unit are keys scripts select on
         for j, count in enumerate(body.counts):
             for field in ("id", "unit"):
@@ -272,39 +287,70 @@ def check_references(kb: KnowledgeBase, marks: Marks) -> typing.Iterator[Problem
                 f"values[{i}].number",
                 f"values must be numbered 1, 2, 3 in order; got {value.number}",
             )
+    dates: list[tuple[str, str | None]] = [
+        (f"periods[{i}].start", p.start) for i, p in enumerate(kb.periods)
+    ]
+    dates += [(f"sources[{i}].published", s.published) for i, s in enumerate(kb.sources)]
+    for i, m in enumerate(kb.meetings):
+        dates += [(f"meetings[{i}].date", m.date), (f"meetings[{i}].end_date", m.end_date)]
+    for i, mun in enumerate(kb.municipalities):
+        dates += [
+            (f"municipalities[{i}].population[{j}].date", n.date)
+            for j, n in enumerate(mun.population)
+        ]
+    for path, when in dates:
+        if when is not None and periods.parse_partial(when) is None:
+            yield bad(path, f"{when[:40]!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)")
     if kb.statutes.amendment.denominator == 0:
         yield bad("statutes.amendment.denominator", "must not be 0")
     if kb.statutes.delegates.inhabitants_per_delegate == 0:
         yield bad("statutes.delegates.inhabitants_per_delegate", "must not be 0")
-    for path, refs in _source_refs(kb):
-        if not refs:
-            yield bad(path, "at least one source is required")
-        for j, sid in enumerate(refs):
-            if sid not in ids["source"]:
-                yield bad(f"{path}[{j}]", f"unknown source id {sid!r}")
+    for path, refs, period in _source_refs(kb):
+        if refs is not None:
+            if not refs:
+                yield bad(f"{path}.sources", "at least one source is required")
+            for j, sid in enumerate(refs):
+                if sid not in ids["source"]:
+                    yield bad(f"{path}.sources[{j}]", f"unknown source id {sid!r}")
+        if period is not None and period not in ids["period"]:
+            yield bad(f"{path}.period", f"unknown electoral period {period!r}")
     for k in KINDS:  # every field that refers to entries of other kinds (kinds.py `refs`)
         for field, targets in k.refs:
             known = set().union(*(ids[t] for t in targets))
             what = " or ".join(kind(t).called for t in targets)
+            outer, _, inner = field.rpartition(".")
             for i, entry in enumerate(k.entries(kb)):
-                value = getattr(entry, field)
-                many = isinstance(value, tuple)
-                for j, ref in enumerate(value if many else (value,)):
-                    if ref is not None and ref not in known:
-                        where = f"{k.path}[{i}].{field}" + (f"[{j}]" if many else "")
-                        yield bad(where, f"unknown {what} {ref!r}")
+                holders = [(f"{k.path}[{i}]", entry)]
+                if outer:  # a field of the records in a list field: "regions.region"
+                    holders = [
+                        (f"{k.path}[{i}].{outer}[{h}]", x)
+                        for h, x in enumerate(getattr(entry, outer))
+                    ]
+                for at, holder in holders:
+                    value = getattr(holder, inner)
+                    many = isinstance(value, tuple)
+                    for j, ref in enumerate(value if many else (value,)):
+                        if ref is not None and ref not in known:
+                            where = f"{at}.{inner}" + (f"[{j}]" if many else "")
+                            yield bad(where, f"unknown {what} {ref!r}")
 
 
-def _source_refs(kb: KnowledgeBase) -> typing.Iterator[tuple[str, tuple[str, ...]]]:
-    """The `sources` of every record below the top, with its key path, in document order.
+Refs = typing.Iterator[tuple[str, tuple[str, ...] | None, str | None]]
+
+
+def _source_refs(kb: KnowledgeBase) -> Refs:
+    """The `sources` and electoral `period` of every record below the top that has them, with
+    its key path, in document order.
 
     Only records and tuples are walked (not every text and number): a cached knowledge base is
     checked with this on every use (kl_cli/store/compiled.py loads_checked).
     """
 
-    def record(obj: Record, path: str) -> typing.Iterator[tuple[str, tuple[str, ...]]]:
-        if path and hasattr(obj, "sources"):
-            yield f"{path}.sources", obj.sources
+    def record(obj: Record, path: str) -> Refs:
+        if path:
+            refs, period = getattr(obj, "sources", None), getattr(obj, "period", None)
+            if refs is not None or isinstance(period, str):
+                yield path, refs, period if isinstance(period, str) else None
         for name in obj.__fields__:
             value = getattr(obj, name)
             if isinstance(value, Record):
@@ -312,7 +358,7 @@ def _source_refs(kb: KnowledgeBase) -> typing.Iterator[tuple[str, tuple[str, ...
             elif isinstance(value, tuple):
                 yield from items(value, f"{path}.{name}" if path else name)
 
-    def items(values: tuple[Any, ...], path: str) -> typing.Iterator[tuple[str, tuple[str, ...]]]:
+    def items(values: tuple[Any, ...], path: str) -> Refs:
         for i, x in enumerate(values):
             if isinstance(x, Record):
                 yield from record(x, f"{path}[{i}]")
