@@ -1,0 +1,116 @@
+"""Who held which post when, and what a municipality's region, KKR, council and population were
+on a day. Stdlib only, no I/O.
+
+Every answer is as of a day and separates what is confirmed for that day from what is only the
+last thing known before it, and from forecasts (which are never an answer, only a note).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any, NamedTuple
+
+from kl_cli.core.models import KnowledgeBase, Municipality, Person, Post
+from kl_cli.core.periods import Dated, Periods, as_of, earliest, last_known, latest
+
+ROLES = ("formand", "naestformand", "medlem")
+
+
+class Answer(NamedTuple):
+    """Entries that hold on the day; if none, the latest known before it; forecasts apart."""
+
+    current: list[Dated]
+    last_known: list[Dated]
+    forecasts: list[Dated]
+
+    @property
+    def confirmed(self) -> bool:
+        return bool(self.current)
+
+
+def answer(entries: Iterable[Any], ps: Periods, day: date) -> Answer:
+    entries = list(entries)
+    facts = [e for e in entries if getattr(e, "status", None) != "forecast"]
+    guesses = [e for e in entries if getattr(e, "status", None) == "forecast"]
+    dated = as_of(facts, ps, day)
+    current = [d for d in dated if d.current]
+    return Answer(
+        current,
+        [] if current else last_known(dated, day),
+        [d for d in as_of(guesses, ps, day) if d.current],  # a forecast for the day asked
+    )
+
+
+def posts(
+    kb: KnowledgeBase, body: str, role: str | None = None, unit: str | None = None
+) -> list[Post]:
+    """The posts of a body (and role, and unit), in the knowledge base's order."""
+    return [
+        p
+        for p in kb.posts
+        if p.body == body and (role is None or p.role == role) and (unit is None or p.unit == unit)
+    ]
+
+
+def holders(
+    kb: KnowledgeBase, ps: Periods, day: date, body: str, role: str, unit: str | None = None
+) -> Answer:
+    return answer(posts(kb, body, role, unit), ps, day)
+
+
+def history(entries: Sequence[Any], ps: Periods) -> list[Dated]:
+    """Entries with their spans, oldest first (an undated one last)."""
+    dated = as_of(entries, ps, date.max)
+
+    def key(d: Dated) -> tuple[int, date]:
+        if d.span is None or d.span.start is None:
+            return (1, date.max)
+        return (0, earliest(d.span.start))
+
+    return sorted(dated, key=key)
+
+
+def person_posts(kb: KnowledgeBase, person: Person) -> list[Post]:
+    return [p for p in kb.posts if p.person == person.id]
+
+
+# --- municipalities -----------------------------------------------------------------------
+
+
+class Place(NamedTuple):
+    """A municipality on a day: its region, the KKR of that region (None where the sources do
+    not say), its council size and its latest population figure on or before the day."""
+
+    region: Answer
+    kkr: str | None
+    council: Answer
+    population: Any  # Population | None
+
+
+def place(kb: KnowledgeBase, ps: Periods, m: Municipality, day: date) -> Place:
+    region = answer(m.regions, ps, day)
+    kkr = None
+    if region.current:
+        r = next((x for x in kb.regions if x.id == region.current[0].entry.region), None)
+        if r is not None and r.kkr is not None:
+            unit = next((u for b in kb.bodies for u in b.units if u.id == r.kkr), None)
+            # The region's link to its KKR, and the KKR itself, must both hold on the day.
+            spans = [ps.span(r), ps.span(unit) if unit is not None else None]
+            if unit is not None and all(x is None or _covers(x, day) for x in spans):
+                kkr = r.kkr
+    return Place(region, kkr, answer(m.council, ps, day), population_on(m, day))
+
+
+def _covers(span: Any, day: date) -> bool:
+    from kl_cli.core.periods import covers
+
+    return covers(span, day)
+
+
+def population_on(m: Municipality, day: date) -> Any:
+    """The latest population figure dated on or before `day` (a figure is a point in time)."""
+    known = [p for p in m.population if latest(p.date) <= day]
+    if not known:
+        return None
+    return max(known, key=lambda p: earliest(p.date))
