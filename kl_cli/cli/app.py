@@ -9,7 +9,7 @@ import typer
 
 from kl_cli import __version__
 from kl_cli.cli.command import emit, kl_command, load
-from kl_cli.cli.commands import kbfile, org, reference, schema, search
+from kl_cli.cli.commands import kbfile, org, places, reference, schema, search
 from kl_cli.cli.commands.completion import KlGroup
 from kl_cli.cli.env import ENVIRONMENT
 from kl_cli.cli.options import Fmt, Opts
@@ -90,7 +90,7 @@ def root(opts: Opts, version: VersionOpt = None) -> None:
         raise typer.Exit(0)
     from kl_cli.present.views.overview import overview
 
-    emit(opts, overview(load(opts).kb, opts.lang))
+    emit(opts, overview(load(opts).kb, opts.lang, as_of=opts.as_of))
 
 
 reference.register(app)
@@ -98,6 +98,7 @@ kbfile.register(app)
 org.register(app)
 search.register(app)
 schema.register(app)
+places.register(app)
 
 
 def main() -> None:

@@ -10,11 +10,13 @@ import contextlib
 import os
 import sys
 from collections.abc import Iterator, Mapping
+from datetime import date
 from typing import IO, Any
 
 # Every variable kl reads, and what it does: the --help epilog and the README are made from this.
 ENVIRONMENT: tuple[tuple[str, str], ...] = (
     ("KL_LANG", "da or en (default da); --lang wins"),
+    ("KL_AS_OF", "answer as of this date, YYYY-MM-DD (default today); --as-of wins"),
     (
         "KL_DATA",
         "a knowledge-base file to use instead of the bundled one; --data wins; set but empty "
@@ -131,6 +133,10 @@ class Environment:
         except ValueError:
             return None
         return None if argv in ([], ["cat"]) else argv
+
+    def today(self) -> date:
+        """The local date: the default --as-of."""
+        return date.today()
 
     def stdout_utf8(self) -> bool:
         """Whether stdout takes UTF-8; if not, JSON and YAML escape non-ASCII text themselves."""

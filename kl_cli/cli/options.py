@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import enum
 import inspect
+import re
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import Annotated, Any, Literal
 
 import typer
@@ -77,7 +79,17 @@ DataOpt = Annotated[
     ),
 ]
 
-COMMON = ("format", "json", "lang", "no_color", "no_pager", "data")
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        metavar="DATE",
+        help="Answer as of this date, YYYY-MM-DD (default today) [env: KL_AS_OF].",
+        show_default=False,
+    ),
+]
+
+COMMON = ("format", "json", "lang", "no_color", "no_pager", "data", "as_of")
 
 
 def format_help(
@@ -120,6 +132,7 @@ def common_params(
         "no_color": NoColorOpt,
         "no_pager": NoPagerOpt,
         "data": DataOpt,
+        "as_of": AsOfOpt,
     }
     if Fmt.json not in accepted:
         del annotations["json"]
@@ -171,6 +184,7 @@ class Opts(Record):
     color: bool
     data: str | None
     width: int
+    as_of: date
     links: bool = False  # source URLs as terminal hyperlinks (rich output, in colour, to a tty)
     pager: bool = False  # rich output to a terminal, through the pager if longer than the screen
 
@@ -229,6 +243,28 @@ def data_of(ctx: Any, *, strict: bool = True) -> str | None:
     return data or None
 
 
+DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+
+
+def as_of_of(ctx: Any) -> date:
+    """--as-of (innermost), else KL_AS_OF, else today; anything but a real YYYY-MM-DD date is a
+    usage error."""
+    given_value = given(ctx, "as_of")
+    where = "--as-of"
+    text = given_value
+    if text is None:
+        text = env().get("KL_AS_OF").strip()
+        where = "KL_AS_OF"
+        if not text:
+            return env().today()
+    if DATE_RE.match(text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+    raise UsageError(f"{where} must be a date as YYYY-MM-DD, not {shown(text)}")
+
+
 def resolve(ctx: typer.Context, formats: Sequence[Fmt] = HUMAN) -> Opts:
     """Innermost option given wins, then the environment, then the default (the first of the
     command's `formats`); a format given before the command must be one of them too."""
@@ -246,4 +282,5 @@ def resolve(ctx: typer.Context, formats: Sequence[Fmt] = HUMAN) -> Opts:
     color = fmt == Fmt.rich and outside.colour(bool(given(ctx, "no_color")))
     terminal = fmt == Fmt.rich and outside.stdout_is_tty()
     pager = terminal and not given(ctx, "no_pager")
-    return Opts(fmt, lang, color, data, outside.terminal_width(), color and terminal, pager)
+    width = outside.terminal_width()
+    return Opts(fmt, lang, color, data, width, as_of_of(ctx), color and terminal, pager)

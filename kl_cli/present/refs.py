@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 from typing import TYPE_CHECKING, Any, cast
 
-from kl_cli.core.models import Count, Fact, KnowledgeBase, Lang, NamedFact, Source, Text, Unit
+from kl_cli.core import periods
+from kl_cli.core.models import Fact, KnowledgeBase, Lang, NamedFact, Source, Text
 from kl_cli.present.doc import Notes
 from kl_cli.present.i18n import label
 
 if TYPE_CHECKING:
-    from kl_cli.present.shapes import FactData, Sourced, SourceRef
+    from kl_cli.present.shapes import FactData, PeriodData, Sourced, SourceRef
+
+
+def period_data(span: periods.Span) -> PeriodData:
+    """A validity as output data: ISO dates as the sources give them (None: open), the
+    electoral period's id where it is one, and a language-neutral label."""
+    shown = span.period.replace("-", "–") if span.period else periods.label(span)
+    out: PeriodData = {"from": span.start, "to": span.end, "label": shown}
+    if span.period:
+        out["id"] = span.period
+    return out
 
 
 def source_ref(s: Source, lang: Lang) -> SourceRef:
@@ -24,8 +36,10 @@ def source_ref(s: Source, lang: Lang) -> SourceRef:
 class Facts:
     """Turns the model's facts into output data in one language (sources resolved by id)."""
 
-    def __init__(self, kb: KnowledgeBase, lang: Lang):
+    def __init__(self, kb: KnowledgeBase, lang: Lang, as_of: date):
         self.lang = lang
+        self.as_of = as_of
+        self.periods = periods.periods(kb)
         self._sources = {s.id: s for s in kb.sources}
 
     def t(self, text: Text) -> str:
@@ -34,19 +48,41 @@ class Facts:
     def sources(self, ids: Iterable[str]) -> list[SourceRef]:
         return [source_ref(self._sources[sid], self.lang) for sid in ids]
 
-    def fact(self, fact: Fact | NamedFact | Count | Unit, *, text: bool = True) -> FactData:
+    def fact(self, fact: Any, *, text: bool = True) -> FactData:
+        """A fact-like record (text, sources, validity, confidence) as output data."""
         out: dict[str, Any] = {}  # in output order: id, text, sources, period, confidence
         if isinstance(fact, NamedFact):
             out["id"] = fact.id
         if text and isinstance(fact, Fact | NamedFact):
             out["text"] = self.t(fact.text)
         out["sources"] = self.sources(fact.sources)
-        if fact.period:
-            out["period"] = fact.period
+        self.dated(out, fact)
         confidence = getattr(fact, "confidence", None)
         if confidence:
             out["confidence"] = confidence
         return cast("FactData", out)
+
+    def dated(self, out: dict[str, Any], entry: Any) -> bool:
+        """Add `period` and `current` to an entry's output data if it has a validity; whether
+        it holds on the day asked (an entry without one is timeless)."""
+        span = self.periods.span(entry)
+        if span is None:
+            return True
+        current = periods.covers(span, self.as_of)
+        out["period"] = period_data(span)
+        out["current"] = current
+        return current
+
+
+def when(fact: Any, lang: Lang) -> str:
+    """A fact's period as a reader sees it: '2014–2026', or 'senest kendt: 2014–2026' when it
+    does not hold on the day asked ('' without a period)."""
+    period = fact.get("period")
+    if not period:
+        return ""
+    if fact.get("current", True):
+        return str(period["label"])
+    return f"{label('last_known', lang)}: {period['label']}"
 
 
 class Footnotes:
@@ -73,7 +109,7 @@ class Footnotes:
         """Quiet provenance: '(period; medium confidence) [1,2]'."""
         extra = []
         if "period" in fact:
-            extra.append(fact["period"])
+            extra.append(when(fact, self.lang))
         confidence = fact.get("confidence")
         if confidence and confidence != "high":
             extra.append(label(confidence, self.lang))

@@ -10,7 +10,7 @@ its part in the schema.
 
 from __future__ import annotations
 
-from typing import Any, NotRequired, TypedDict
+from typing import Any, Literal, NotRequired, TypedDict
 
 from kl_cli.core.models import ActorKind, Confidence, KnowledgeBase, Lang, Relation
 from kl_cli.core.search import Rank
@@ -22,11 +22,25 @@ class SourceRef(TypedDict):
     url: NotRequired[str]
 
 
+# A validity: "from" is a keyword, hence the functional form. ISO dates of any precision as the
+# sources give them; None for an open end; `id` when the span is one of KL's electoral periods.
+PeriodData = TypedDict(
+    "PeriodData",
+    {"id": NotRequired[str], "from": str | None, "to": str | None, "label": str},
+)
+
+
+class Named(TypedDict):
+    id: str
+    name: str
+
+
 class Sourced(TypedDict):
     """What every fact has: its sources, and where they apply its period and confidence."""
 
     sources: list[SourceRef]
-    period: NotRequired[str]
+    period: NotRequired[PeriodData]
+    current: NotRequired[bool]
     confidence: NotRequired[Confidence]
 
 
@@ -50,6 +64,103 @@ class UnitData(Sourced):
     id: str
     name: str
     municipalities: int
+    municipalities_as_of: NotRequired[list[Named]]
+
+
+class PostData(TypedDict):
+    person: str
+    name: str
+    body: str
+    body_name: str
+    role: Literal["formand", "naestformand", "medlem"]
+    role_label: str
+    unit: NotRequired[str]
+    unit_name: NotRequired[str]
+    party: NotRequired[str]
+    municipality: NotRequired[str]
+    municipality_name: NotRequired[str]
+    sources: list[SourceRef]
+    period: NotRequired[PeriodData]
+    current: NotRequired[bool]
+    status: NotRequired[Literal["forecast"]]
+    confidence: NotRequired[Confidence]
+    note: NotRequired[str]
+
+
+class HoldersData(TypedDict):
+    confirmed: bool
+    holders: list[PostData]
+    last_known: list[PostData]
+    forecasts: list[PostData]
+
+
+class UnitHolders(TypedDict):
+    unit: str
+    name: str
+    roles: dict[str, HoldersData]
+
+
+class PersonData(TypedDict):
+    id: str
+    name: str
+    posts: list[PostData]
+
+
+class PeopleData(TypedDict):
+    """`kl people`: the people the sources name, each with every post by period."""
+
+    people: list[PersonData]
+
+
+class DatedNamed(Named):
+    period: NotRequired[PeriodData]
+    current: NotRequired[bool]
+
+
+class RegionData(FactData):
+    name: str
+
+
+class CouncilData(FactData):
+    seats: int
+
+
+class PopulationData(FactData):
+    value: int
+    date: str
+
+
+class ComputedDelegates(TypedDict):
+    delegates: int
+    population: int
+    population_date: str
+    council_seats: int
+    cap_applied: bool
+    cap_confidence: Confidence
+    arithmetic: str
+    computed_by_kl: bool
+
+
+class MunicipalityData(TypedDict):
+    id: str
+    code: str
+    name: str
+    region: DatedNamed | None
+    kkr: Named | None
+    sources: NotRequired[list[SourceRef]]
+    confidence: NotRequired[Confidence]
+    regions: NotRequired[list[RegionData]]
+    council: NotRequired[list[CouncilData]]
+    population: NotRequired[list[PopulationData]]
+    delegates: NotRequired[ComputedDelegates | None]
+
+
+class MunicipalitiesData(TypedDict):
+    """`kl municipalities`: the 98 member municipalities with their region and KKR on the day
+    (null where the sources do not say)."""
+
+    municipalities: list[MunicipalityData]
+    kkr_after_merger_known: bool
 
 
 class ParagraphRef(TypedDict):
@@ -116,6 +227,9 @@ class BodyData(TypedDict):
     counts: NotRequired[list[CountData]]
     units: NotRequired[list[UnitData]]
     relations: NotRequired[list[RelationData]]
+    holders: NotRequired[dict[str, HoldersData]]
+    unit_holders: NotRequired[list[UnitHolders]]
+    history: NotRequired[list[PostData]]
 
 
 class Fraction(TypedDict):
@@ -137,6 +251,15 @@ class AmendmentData(TypedDict):
     adopted: NotRequired[bool]
 
 
+class DelegateInputs(TypedDict):
+    """Where --municipality's inputs came from: each figure with its date and sources."""
+
+    id: str
+    name: str
+    population: NotRequired[PopulationData]
+    council: NotRequired[CouncilData]
+
+
 class DelegatesData(TypedDict):
     """`kl statutes delegates --population P [--council-seats S]`: the voting delegates a
     municipality elects (§ 4), and whether the cap applied (council_seats: null without S)."""
@@ -146,9 +269,11 @@ class DelegatesData(TypedDict):
     population: int
     council_seats: int | None
     delegates: int
-    cap_applied: bool
+    cap_applied: bool | None  # None: not checked (no council size given or known)
     arithmetic: str
     example: NotRequired[FactData]
+    municipality: NotRequired[DelegateInputs]
+    computed_by_kl: bool
 
 
 class KbInfo(TypedDict):
@@ -164,11 +289,13 @@ class SourceData(SourceRef):
 
 class Envelope(TypedDict):
     """What every JSON/YAML output starts with: the output's schema version (bumped by a
-    breaking change), the language of its texts, and its kind (which schema it follows)."""
+    breaking change), the language of its texts, its kind (which schema it follows) and, for
+    an answer about KL, the day it answers for (--as-of, default today)."""
 
     schema_version: int
     lang: Lang
     kind: str
+    as_of: NotRequired[str]
 
 
 # --- kl and kl about ---------------------------------------------------------------------------
@@ -200,6 +327,9 @@ class OverviewData(TypedDict):
     bodies: list[BodyName]
     commands: list[CommandRow]
     about: NotRequired[FactData]
+    electoral_period: PeriodData | None
+    covered: bool
+    chairman: NotRequired[HoldersData]
 
 
 class AboutData(TypedDict):
@@ -320,7 +450,8 @@ class OrgEdge(TypedDict):
     text: str
     paragraph: NotRequired[ParagraphRow]
     sources: list[SourceRef]
-    period: NotRequired[str]
+    period: NotRequired[PeriodData]
+    current: NotRequired[bool]
     confidence: NotRequired[Confidence]
 
 
@@ -413,6 +544,36 @@ class SchemasData(TypedDict):
     schemas: list[SchemaRow]
 
 
+# --- kl people, kl municipalities, kl review ---------------------------------------------------
+
+
+class OnePersonData(TypedDict):
+    """`kl people NAME`: one person's posts by period."""
+
+    person: PersonData
+
+
+class OneMunicipalityData(TypedDict):
+    """`kl municipalities NAME|CODE`: one municipality on the day, with its figures' dates."""
+
+    municipality: MunicipalityData
+
+
+class ReviewItem(TypedDict):
+    check: Literal["ended", "disagree", "unsure", "old_source", "undated_source"]
+    path: str
+    detail: str
+    what: str
+
+
+class ReviewData(TypedDict):
+    """`kl review`: what in the knowledge base needs a look on the day."""
+
+    older_than_years: int
+    counts: dict[str, int]
+    items: list[ReviewItem]
+
+
 # Every kind of output, the command that prints it (the schema's title) and its shape: each but
 # "export" is an Envelope (with that kind) and the shape's keys. `kl export -f json` is the
 # knowledge base in its own file format, without an envelope: its schema comes from the
@@ -437,5 +598,10 @@ OUTPUTS: dict[str, tuple[str, Any]] = {
     "search": ("kl search TEXT...", SearchData),
     "validate": ("kl validate --json", ValidateData),
     "schemas": ("kl schema --json", SchemasData),
+    "people": ("kl people", PeopleData),
+    "person": ("kl people NAME", OnePersonData),
+    "municipalities": ("kl municipalities", MunicipalitiesData),
+    "municipality": ("kl municipalities NAME|CODE", OneMunicipalityData),
+    "review": ("kl review", ReviewData),
     "export": ("kl export -f json", KnowledgeBase),
 }

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kl_cli.cli.command import as_data, kl_command, load
-from kl_cli.cli.options import FileName, Fmt, Opts
+from kl_cli.cli.command import as_data, emit, kl_command, load
+from kl_cli.cli.options import FileName, Fmt, Opts, whole_number
 from kl_cli.cli.output import write_out
 from kl_cli.errors import ExitCode
 
@@ -34,6 +34,8 @@ FileArg = Annotated[
 
 
 def register(app: typer.Typer) -> None:
+    register_review(app)
+
     """Add `kl export` and `kl validate` to the root app."""
 
     @kl_command(app.command, "export", formats=(Fmt.yaml, Fmt.json))
@@ -116,6 +118,38 @@ def register(app: typer.Typer) -> None:
             write_out(_validation_text(display, bundled, lines, code, more))
         if code:
             raise typer.Exit(code)
+
+
+def register_review(app: typer.Typer) -> None:
+    """`kl review`: the maintainer's checklist."""
+
+    @kl_command(app.command, "review")
+    def review(
+        opts: Opts,
+        older_than: Annotated[
+            int,
+            typer.Option(
+                "--older-than",
+                metavar="YEARS",
+                parser=whole_number(1),
+                help="List sources published more than this many years before the date.",
+            ),
+        ] = 5,
+    ) -> None:
+        """The maintainer's checklist for keeping the knowledge base true on a date.
+
+        Facts whose validity has ended with nothing current in their place, facts the sources
+        disagree on, facts of medium or low confidence, and old or undated sources. Always
+        exits 0: it is a list to work through, not a test.
+
+        \b
+        Examples:
+          kl review
+          kl review --as-of 2027-01-01 --json | jq '.counts'
+        """
+        from kl_cli.present.views.review import review_view
+
+        emit(opts, review_view(load(opts).kb, opts.lang, older_than, as_of=opts.as_of))
 
 
 def _validation_text(display: str, bundled: bool, lines: list[str], code: int, more: bool) -> str:

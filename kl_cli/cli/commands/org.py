@@ -48,4 +48,4 @@ def register(app: typer.Typer) -> None:
         else:
             from kl_cli.present.views.org import view
 
-            emit(opts, view(kb, opts.lang, opts.width))
+            emit(opts, view(kb, opts.lang, opts.width, as_of=opts.as_of))

@@ -64,7 +64,7 @@ def register(app: typer.Typer) -> None:
         """
         from kl_cli.present.views import overview as overview_views
 
-        emit(opts, overview_views.about(load(opts).kb, opts.lang))
+        emit(opts, overview_views.about(load(opts).kb, opts.lang, as_of=opts.as_of))
 
     @kl_command(app.command, "values")
     def values(opts: Opts, value: ValueArg = None) -> None:
@@ -83,9 +83,9 @@ def register(app: typer.Typer) -> None:
 
         kb = load(opts).kb
         if value is None:
-            emit(opts, value_views.values(kb, opts.lang))
+            emit(opts, value_views.values(kb, opts.lang, as_of=opts.as_of))
         else:
-            emit(opts, value_views.value(kb, opts.lang, find_value(kb, value)))
+            emit(opts, value_views.value(kb, opts.lang, find_value(kb, value), as_of=opts.as_of))
 
     @kl_command(app.command, "leadership")
     def leadership(opts: Opts, value: ValueArg = None) -> None:
@@ -103,7 +103,7 @@ def register(app: typer.Typer) -> None:
 
         kb = load(opts).kb
         chosen = find_value(kb, value) if value is not None else None
-        emit(opts, value_views.leadership(kb, opts.lang, chosen))
+        emit(opts, value_views.leadership(kb, opts.lang, chosen, as_of=opts.as_of))
 
     @kl_command(app.command, "bodies")
     def bodies(opts: Opts, body: BodyArg = None) -> None:
@@ -122,9 +122,9 @@ def register(app: typer.Typer) -> None:
 
         kb = load(opts).kb
         if body is None:
-            emit(opts, body_views.bodies(kb, opts.lang))
+            emit(opts, body_views.bodies(kb, opts.lang, as_of=opts.as_of))
         else:
-            emit(opts, body_views.body(kb, opts.lang, find_body(kb, body)))
+            emit(opts, body_views.body(kb, opts.lang, find_body(kb, body), as_of=opts.as_of))
 
     @kl_command(app.command, "services")
     def services(opts: Opts) -> None:
@@ -136,7 +136,7 @@ def register(app: typer.Typer) -> None:
         """
         from kl_cli.present.views import texts as text_views
 
-        emit(opts, text_views.services(load(opts).kb, opts.lang))
+        emit(opts, text_views.services(load(opts).kb, opts.lang, as_of=opts.as_of))
 
     @kl_command(app.command, "international")
     def international(opts: Opts) -> None:
@@ -148,7 +148,7 @@ def register(app: typer.Typer) -> None:
         """
         from kl_cli.present.views import texts as text_views
 
-        emit(opts, text_views.international(load(opts).kb, opts.lang))
+        emit(opts, text_views.international(load(opts).kb, opts.lang, as_of=opts.as_of))
 
     @kl_command(app.command, "sources")
     def sources(opts: Opts, source: SourceArg = None) -> None:
@@ -168,9 +168,10 @@ def register(app: typer.Typer) -> None:
 
         loaded = load(opts)
         if source is None:
-            emit(opts, text_views.sources(loaded.kb, opts.lang, loaded.path))
+            emit(opts, text_views.sources(loaded.kb, opts.lang, loaded.path, as_of=opts.as_of))
         else:
-            emit(opts, text_views.source(loaded.kb, opts.lang, find(loaded.kb, "source", source)))
+            found = find(loaded.kb, "source", source)
+            emit(opts, text_views.source(loaded.kb, opts.lang, found, as_of=opts.as_of))
 
     app.add_typer(statutes_app, name="statutes")
 
@@ -215,7 +216,7 @@ def statutes(opts: Opts) -> None:
     """
     from kl_cli.present.views import statutes as statute_views
 
-    emit(opts, statute_views.statutes(load(opts).kb, opts.lang))
+    emit(opts, statute_views.statutes(load(opts).kb, opts.lang, as_of=opts.as_of))
 
 
 @kl_command(statutes_app.command, "paragraph", hidden=True)
@@ -241,7 +242,7 @@ def statutes_paragraph(opts: Opts, paragraph: ParagraphArg) -> None:
         if close:
             raise NoSuchCommand(f"No such command {paragraph!r}.{close}") from None
         raise
-    emit(opts, statute_views.paragraph(kb, opts.lang, found))
+    emit(opts, statute_views.paragraph(kb, opts.lang, found, as_of=opts.as_of))
 
 
 @kl_command(statutes_app.command, "amendment")
@@ -282,21 +283,24 @@ def statutes_amendment(
         raise UsageError("--votes-for needs --delegates")
     if votes_for is not None and delegates is not None and votes_for > delegates:
         raise UsageError(f"--votes-for {votes_for} is more than --delegates {delegates}")
-    emit(opts, statute_views.amendment(load(opts).kb, opts.lang, delegates, votes_for))
+    emit(
+        opts,
+        statute_views.amendment(load(opts).kb, opts.lang, delegates, votes_for, as_of=opts.as_of),
+    )
 
 
 @kl_command(statutes_app.command, "delegates")
 def statutes_delegates(
     opts: Opts,
     population: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--population",
             metavar="P",
-            help="Inhabitants: 40500, 40.500, '40 500' or 40_500.",
+            help="Inhabitants: 40500, 40.500, 40,500, '40 500' or 40_500.",
             show_default=False,
         ),
-    ],
+    ] = None,
     council_seats: Annotated[
         int | None,
         typer.Option(
@@ -306,37 +310,101 @@ def statutes_delegates(
             help="Members of the municipal council (the cap; 1 or more).",
         ),
     ] = None,
+    municipality: Annotated[
+        str | None,
+        typer.Option(
+            "--municipality",
+            metavar="NAME",
+            help="Take the population and council size kl knows for this municipality as of "
+            "the date (--population and --council-seats win).",
+            click_type=IdOf("municipality"),
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Voting delegates for a population (§ 4).
 
     One voting delegate per started 8,000 inhabitants, at most as many as the council has seats
-    (the cap is known with medium confidence only).
+    (the cap is known with medium confidence only). With --municipality, the inputs are the
+    latest population figure on or before the date and the council size on the date, each
+    shown with its date and sources: kl's own computation, not KL's.
 
     \b
     Examples:
       kl statutes delegates --population 40.500
       kl statutes delegates --population 340000 --council-seats 31 --json
+      kl statutes delegates --municipality aarhus
     """
     from kl_cli.present.views import statutes as statute_views
 
     kb = load(opts).kb
-    emit(opts, statute_views.delegates(kb, opts.lang, parse_population(population), council_seats))
+    people = parse_population(population) if population is not None else None
+    inputs = None
+    if municipality is not None:
+        people, council_seats, inputs = _municipal_inputs(
+            kb, opts, municipality, people, council_seats
+        )
+    if people is None:
+        raise UsageError("give --population (or --municipality)")
+    view = statute_views.delegates(
+        kb, opts.lang, people, council_seats, as_of=opts.as_of, inputs=inputs
+    )
+    emit(opts, view)
+
+
+def _municipal_inputs(
+    kb: Any, opts: Opts, name: str, population: int | None, seats: int | None
+) -> tuple[int, int | None, Any]:
+    """The population and council size kl knows for a municipality on the date (given values
+    win); a missing population is an error naming what is missing."""
+    from kl_cli.core import holders
+    from kl_cli.core.lookup import find
+    from kl_cli.core.periods import periods
+    from kl_cli.present.refs import Facts
+
+    m = find(kb, "municipality", name)
+    f = Facts(kb, opts.lang, opts.as_of)
+    place = holders.place(kb, periods(kb), m, opts.as_of)
+    inputs: dict[str, Any] = {"id": m.id, "name": m.name}
+    known = place.population
+    if known is not None:
+        inputs["population"] = {"value": known.value, "date": known.date} | f.fact(
+            known, text=False
+        )
+    council = place.council.current
+    if council:
+        inputs["council"] = {"seats": council[0].entry.seats} | f.fact(council[0].entry, text=False)
+    if population is None:
+        if known is None:
+            raise UsageError(
+                f"kl knows no population for {m.name} on or before {opts.as_of.isoformat()};"
+                " give --population"
+            )
+        population = known.value
+    if seats is None and council:
+        seats = council[0].entry.seats
+    return population, seats, inputs
 
 
 _POPULATION = (  # matched with re.fullmatch, compiled on first use
-    r"[0-9]+|[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]{1,3}(?: [0-9]{3})+|[0-9]{1,3}(?:_[0-9]{3})+"
+    r"[0-9]+|[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,3}(?: [0-9]{3})+"
+    r"|[0-9]{1,3}(?:_[0-9]{3})+"
 )
 
 
 def parse_population(text: str) -> int:
-    """'40500', '40.500', '40 500', '40_500' -> 40500 (groups of three only)."""
+    """'40500', '40.500', '40,500', '40 500', '40_500' -> 40500 (groups of three only).
+
+    Both the Danish (.) and the English (,) thousands separator are accepted in either
+    language: neither is a decimal point here, since a population is a whole number."""
     if not re.fullmatch(_POPULATION, text.strip()):
         raise UsageError(
-            "--population must be a whole number such as 40500, 40.500, '40 500' or 40_500;"
+            "--population must be a whole number such as 40500, 40.500, 40,500, '40 500' or"
+            " 40_500;"
             f" got {text!r}"
         )
     # Leading zeros off, then bounded before int(), which refuses over 4,300 digits.
-    digits = re.sub(r"[. _]", "", text.strip()).lstrip("0") or "0"
+    digits = re.sub(r"[.,_ ]", "", text.strip()).lstrip("0") or "0"
     value = int(digits) if len(digits) <= 18 else None
     if value is None or value < 1 or value > 100_000_000:
         got = value if value is not None else f"a number of {len(digits)} digits"

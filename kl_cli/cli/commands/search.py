@@ -63,4 +63,4 @@ def register(app: typer.Typer) -> None:
         from kl_cli.store.load import load_search_index
 
         index, _ = load_search_index(opts.data, user_cache() if opts.data else None)
-        emit(opts, search_view(index, opts.lang, text, limit))
+        emit(opts, search_view(index, opts.lang, text, limit, as_of=opts.as_of))

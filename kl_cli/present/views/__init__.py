@@ -5,6 +5,7 @@ drift apart."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Any
 
 from kl_cli.core.models import Lang
@@ -13,9 +14,18 @@ from kl_cli.present.doc import Block, Doc
 OUTPUT_SCHEMA_VERSION = 2  # of the JSON/YAML output; README "Output contract" says what changed
 
 
-def envelope(kind: str, lang: Lang) -> dict[str, Any]:
-    """What every JSON/YAML output starts with (kl_cli/present/shapes.py Envelope)."""
-    return {"schema_version": OUTPUT_SCHEMA_VERSION, "lang": lang, "kind": kind}
+def envelope(kind: str, lang: Lang, as_of: date | None = None) -> dict[str, Any]:
+    """What every JSON/YAML output starts with (kl_cli/present/shapes.py Envelope): and, for
+    an answer about KL, the day it answers for."""
+    out: dict[str, Any] = {"schema_version": OUTPUT_SCHEMA_VERSION, "lang": lang, "kind": kind}
+    if as_of is not None:
+        out["as_of"] = as_of.isoformat()
+    return out
+
+
+def day(data: Any) -> str:
+    """The day a document answers for: View hands each document its data with the envelope."""
+    return str(data.get("as_of", ""))
 
 
 class View:
@@ -30,10 +40,12 @@ class View:
         lang: Lang,
         data: Mapping[str, Any],
         document: Callable[[Any, Lang], list[Block]],
+        *,
+        as_of: date,
     ):
         self.kind = kind
-        self.data: dict[str, Any] = envelope(kind, lang) | dict(data)
-        self._document = (document, data, lang)
+        self.data: dict[str, Any] = envelope(kind, lang, as_of) | dict(data)
+        self._document = (document, self.data, lang)  # with the header: as_of, for one
         self._doc: Doc | None = None
 
     @property

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any, cast
 
 from kl_cli.core.models import Body, Edge, KnowledgeBase, Lang
-from kl_cli.present.doc import Block, Field, Fields, Heading, Items, Table
+from kl_cli.present.doc import Block, Field, Fields, Heading, Items, Para, Table
 from kl_cli.present.i18n import at_start, label, relation
 from kl_cli.present.refs import Facts, Footnotes
-from kl_cli.present.views import View
+from kl_cli.present.views import View, day
 
 if TYPE_CHECKING:
     from kl_cli.present.shapes import BodiesData, BodyData, FactData, OneBodyData
@@ -18,12 +19,12 @@ if TYPE_CHECKING:
 BODY_FACTS = ("role", "composition", "election", "meetings", "term")
 
 
-def bodies(kb: KnowledgeBase, lang: Lang) -> View:
-    f = Facts(kb, lang)
+def bodies(kb: KnowledgeBase, lang: Lang, *, as_of: date) -> View:
+    f = Facts(kb, lang, as_of)
     data: BodiesData = {
         "bodies": [{"id": b.id, "name": f.t(b.name), "role": f.fact(b.role)} for b in kb.bodies]
     }
-    return View("bodies", lang, data, bodies_doc)
+    return View("bodies", lang, data, bodies_doc, as_of=as_of)
 
 
 def bodies_doc(data: BodiesData, lang: Lang) -> list[Block]:
@@ -51,8 +52,8 @@ def relation_phrase(names: dict[str, str], lang: Lang, b: Body, edge: Edge) -> s
     return f"{phrase}: {names.get(edge.subject, edge.subject)}"
 
 
-def body(kb: KnowledgeBase, lang: Lang, b: Body) -> View:
-    f = Facts(kb, lang)
+def body(kb: KnowledgeBase, lang: Lang, b: Body, *, as_of: date) -> View:
+    f = Facts(kb, lang, as_of)
     data: dict[str, Any] = {
         "id": b.id,
         "name": f.t(b.name),
@@ -79,6 +80,7 @@ def body(kb: KnowledgeBase, lang: Lang, b: Body) -> View:
             | f.fact(u, text=False)
             for u in b.units
         ]
+    _posts(f, kb, b, data)
     edges = [e for e in kb.relations if b.id in (e.subject, e.object)]
     if edges:
         names = {x.id: f.t(x.name) for x in kb.bodies} | {a.id: f.t(a.name) for a in kb.actors}
@@ -90,7 +92,49 @@ def body(kb: KnowledgeBase, lang: Lang, b: Body) -> View:
             | {"sources": f.sources(e.sources)}
             for e in edges
         ]
-    return View("body", lang, {"body": cast("BodyData", data)}, body_doc)
+    return View("body", lang, {"body": cast("BodyData", data)}, body_doc, as_of=as_of)
+
+
+def _posts(f: Facts, kb: KnowledgeBase, b: Body, data: dict[str, Any]) -> None:
+    """Who holds the body's posts on the day asked, per role (and per unit: a committee, a
+    KKR), and the history of its posts; a KKR's municipalities on the day."""
+    from kl_cli.core import holders
+    from kl_cli.present.views.people import Names, holders_data, post_data
+
+    mine = [p for p in kb.posts if p.body == b.id]
+    names = Names(kb, f.lang)
+    ps, day = f.periods, f.as_of
+    if b.id == "kkr" and kb.municipalities:
+        from kl_cli.core.folding import fold
+
+        where = {m.id: holders.place(kb, ps, m, day).kkr for m in kb.municipalities}
+        ordered = sorted(kb.municipalities, key=lambda m: fold(m.name, True))
+        for unit in data.get("units", []):
+            unit["municipalities_as_of"] = [
+                {"id": m.id, "name": m.name} for m in ordered if where[m.id] == unit["id"]
+            ]
+    if not mine:
+        return
+    roles = [r for r in holders.ROLES if any(p.role == r for p in mine)]
+    units = list(dict.fromkeys(p.unit for p in mine if p.unit is not None))
+    if units:
+        data["unit_holders"] = [
+            {
+                "unit": u,
+                "name": names.units.get(u, u),
+                "roles": {
+                    r: holders_data(f, names, holders.holders(kb, ps, day, b.id, r, u))
+                    for r in roles
+                    if any(p.role == r and p.unit == u for p in mine)
+                },
+            }
+            for u in units
+        ]
+    else:
+        data["holders"] = {
+            r: holders_data(f, names, holders.holders(kb, ps, day, b.id, r)) for r in roles
+        }
+    data["history"] = [post_data(f, names, d.entry) for d in holders.history(mine, ps)]
 
 
 def body_doc(data: OneBodyData, lang: Lang) -> list[Block]:
@@ -98,7 +142,10 @@ def body_doc(data: OneBodyData, lang: Lang) -> list[Block]:
     facts: list[tuple[str, FactData]] = [(k, b[k]) for k in BODY_FACTS if k in b]  # type: ignore[literal-required]
     counts = b.get("counts", [])
     units = b.get("units", [])
-    notes = Footnotes(lang, [x["sources"] for x in [*(x for _, x in facts), *counts, *units]])
+    posts = [*b.get("history", [])]
+    notes = Footnotes(
+        lang, [x["sources"] for x in [*(x for _, x in facts), *counts, *units, *posts]]
+    )
     fields = [
         Field("id", label("id", lang), b["id"]),
         Field("name", label("name", lang), b["name"]),
@@ -118,7 +165,13 @@ def body_doc(data: OneBodyData, lang: Lang) -> list[Block]:
             at_start(n["label"]),
             str(n["value"]),
             notes.note(n),
-            (n["id"], str(n["value"]), n["unit"], n.get("period", ""), n["label"]),
+            plain=(
+                n["id"],
+                str(n["value"]),
+                n["unit"],
+                n["period"]["label"] if "period" in n else "",
+                n["label"],
+            ),
         )
         for n in counts
     ]
@@ -134,6 +187,21 @@ def body_doc(data: OneBodyData, lang: Lang) -> list[Block]:
                 plain_order=(0, 2, 1),
             )
         )
+    members = [u for u in units if "municipalities_as_of" in u]
+    if members:
+        blocks.append(
+            Table(
+                (label("id", lang), label("municipalities", lang)),
+                tuple(
+                    (u["id"], ", ".join(m["name"] for m in u["municipalities_as_of"]) or "—")
+                    for u in members
+                ),
+                label("kkr_members_as_of", lang).format(day=day(data)),
+                key="unit_municipalities",
+            )
+        )
+        if not all(u["municipalities_as_of"] for u in members):
+            blocks.append(Para("kkr_unknown", label("kkr_unknown", lang)))
     if "relations" in b:
         rels = b["relations"]
         blocks.append(
@@ -144,4 +212,23 @@ def body_doc(data: OneBodyData, lang: Lang) -> list[Block]:
                 ids=tuple((r["subject"], r["relation"], r["object"]) for r in rels),
             )
         )
+    blocks += _posts_doc(b, notes, lang, day(data))
     return [*blocks, *notes.block()]
+
+
+def _posts_doc(b: BodyData, notes: Footnotes, lang: Lang, as_of: str) -> list[Block]:
+    from kl_cli.present.views.people import holders_blocks, posts_table
+
+    blocks: list[Block] = []
+    if "holders" in b:
+        blocks.append(Heading(label("holders_as_of", lang).format(day=as_of), 2))
+        for role, held in b["holders"].items():
+            blocks += holders_blocks(held, notes, lang, role, as_of)
+    for unit in b.get("unit_holders", []):
+        blocks.append(Heading(f"{unit['name']} ({as_of})", 2))
+        for role, held in unit["roles"].items():
+            blocks += holders_blocks(held, notes, lang, role, as_of)
+    if b.get("history"):
+        blocks.append(Heading(label("history", lang), 2))
+        blocks.append(posts_table(b["history"], notes, lang, "post"))
+    return blocks

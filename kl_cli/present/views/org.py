@@ -9,6 +9,7 @@ from __future__ import annotations
 import typing
 import unicodedata
 from collections.abc import Iterator
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from kl_cli.core.models import Edge, KnowledgeBase, Lang, Paragraph
@@ -16,7 +17,7 @@ from kl_cli.core.org import RELATIONS, ROOT, Branch, Graph, build_graph, forest
 from kl_cli.present.doc import Block, Heading, Notice, Tree
 from kl_cli.present.i18n import at_start, edge_sentence, relation_of
 from kl_cli.present.i18n import label as label_of
-from kl_cli.present.refs import Facts, Footnotes
+from kl_cli.present.refs import Facts, Footnotes, when
 from kl_cli.present.views import View
 
 if TYPE_CHECKING:
@@ -49,14 +50,13 @@ def _edge_data(f: Facts, graph: Graph, edge: Edge, paragraphs: dict[str, Paragra
             "title": f.t(paragraph.title),
         }
     out["sources"] = f.sources(edge.sources)
-    if edge.period:
-        out["period"] = edge.period
+    f.dated(out, edge)
     if edge.confidence:
         out["confidence"] = edge.confidence
     return typing.cast("OrgEdge", out)
 
 
-def view(kb: KnowledgeBase, lang: Lang, width: int | None = None) -> View:
+def view(kb: KnowledgeBase, lang: Lang, width: int | None = None, *, as_of: date) -> View:
     """`kl org`: nodes and edges for JSON/YAML; trees for people.
 
     A branch names the relation and the node, then the statute paragraph and the numbered
@@ -64,7 +64,7 @@ def view(kb: KnowledgeBase, lang: Lang, width: int | None = None) -> View:
     out (JSON has them); if it still does not fit, the name goes on its own line under the
     relation, so names are not broken while they fit on a line. None: full labels.
     """
-    f = Facts(kb, lang)
+    f = Facts(kb, lang, as_of)
     graph = build_graph(kb)
     trees = forest(graph)
     paragraphs = {p.id: p for p in kb.statutes.paragraphs}
@@ -94,7 +94,7 @@ def view(kb: KnowledgeBase, lang: Lang, width: int | None = None) -> View:
             blocks.append(Notice(notice))
         return [*blocks, *drawn, *notes.block()]
 
-    return View("org", lang, data, document)
+    return View("org", lang, data, document, as_of=as_of)
 
 
 def _left_out(graph: Graph, drawn: list[Tree], style: str, width: int | None, lang: Lang) -> str:
@@ -146,8 +146,11 @@ def _trees(
             shown = p.label if p.label.startswith("§") else f.t(p.title)
             if shown.casefold() not in name.casefold():  # not when the name says it
                 extras.append(shown)
-        if edge.period:
-            extras.append(edge.period)
+        span = f.periods.span(edge)
+        if span is not None:
+            dated: dict[str, Any] = {}
+            f.dated(dated, edge)
+            extras.append(when(dated, lang))
         if edge.confidence and edge.confidence != "high":
             extras.append(label_of(edge.confidence, lang))
         return (

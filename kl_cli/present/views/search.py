@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from kl_cli.core.models import KnowledgeBase, Lang, Source
@@ -49,7 +50,12 @@ def _hit_json(sources: dict[str, Source], lang: Lang, hit: Hit) -> SearchHit:
 
 
 def search_view(
-    index: KnowledgeBase | SearchIndex, lang: Lang, terms: Sequence[str], limit: int
+    index: KnowledgeBase | SearchIndex,
+    lang: Lang,
+    terms: Sequence[str],
+    limit: int,
+    *,
+    as_of: date,
 ) -> View:
     """The first `limit` hits for `terms` (raises LookupFailed when there are none)."""
     if not isinstance(index, SearchIndex):
@@ -62,7 +68,7 @@ def search_view(
         "limit": limit,
         "hits": [_hit_json(sources, lang, hit) for hit in hits[:limit]],
     }
-    return View("search", lang, data, search_doc)
+    return View("search", lang, data, search_doc, as_of=as_of)
 
 
 def search_doc(data: SearchData, lang: Lang) -> list[Block]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from kl_cli.core.models import KnowledgeBase, Lang, Paragraph
@@ -14,6 +15,7 @@ from kl_cli.present.views import View
 if TYPE_CHECKING:
     from kl_cli.present.shapes import (
         AmendmentData,
+        DelegateInputs,
         DelegatesData,
         OneParagraphData,
         ParagraphData,
@@ -39,8 +41,8 @@ def _amendment_data(f: Facts, kb: KnowledgeBase) -> AmendmentData:
     }
 
 
-def statutes(kb: KnowledgeBase, lang: Lang) -> View:
-    f = Facts(kb, lang)
+def statutes(kb: KnowledgeBase, lang: Lang, *, as_of: date) -> View:
+    f = Facts(kb, lang, as_of)
     s = kb.statutes
     data: StatutesData = {
         "summary": [f.fact(x) for x in s.summary],
@@ -50,7 +52,7 @@ def statutes(kb: KnowledgeBase, lang: Lang) -> View:
         "amendment": _amendment_data(f, kb),
         "paragraphs": [{"id": p.id, "label": p.label, "title": f.t(p.title)} for p in s.paragraphs],
     }
-    return View("statutes", lang, data, statutes_doc)
+    return View("statutes", lang, data, statutes_doc, as_of=as_of)
 
 
 def statutes_doc(data: StatutesData, lang: Lang) -> list[Block]:
@@ -90,9 +92,9 @@ def statutes_doc(data: StatutesData, lang: Lang) -> list[Block]:
     ]
 
 
-def paragraph(kb: KnowledgeBase, lang: Lang, p: Paragraph) -> View:
-    data: OneParagraphData = {"paragraph": paragraph_data(Facts(kb, lang), p)}
-    return View("paragraph", lang, data, paragraph_doc)
+def paragraph(kb: KnowledgeBase, lang: Lang, p: Paragraph, *, as_of: date) -> View:
+    data: OneParagraphData = {"paragraph": paragraph_data(Facts(kb, lang, as_of), p)}
+    return View("paragraph", lang, data, paragraph_doc, as_of=as_of)
 
 
 def paragraph_doc(data: OneParagraphData, lang: Lang) -> list[Block]:
@@ -106,9 +108,11 @@ def paragraph_doc(data: OneParagraphData, lang: Lang) -> list[Block]:
     ]
 
 
-def amendment(kb: KnowledgeBase, lang: Lang, delegates: int | None, votes_for: int | None) -> View:
+def amendment(
+    kb: KnowledgeBase, lang: Lang, delegates: int | None, votes_for: int | None, *, as_of: date
+) -> View:
     a = kb.statutes.amendment
-    data = _amendment_data(Facts(kb, lang), kb)
+    data = _amendment_data(Facts(kb, lang, as_of), kb)
     if delegates is not None:
         needed = delegates_needed(delegates, a.numerator, a.denominator)
         product = delegates * a.numerator
@@ -121,7 +125,7 @@ def amendment(kb: KnowledgeBase, lang: Lang, delegates: int | None, votes_for: i
         if votes_for is not None:
             data["votes_for"] = votes_for
             data["adopted"] = votes_for >= needed
-    return View("amendment", lang, data, amendment_doc)
+    return View("amendment", lang, data, amendment_doc, as_of=as_of)
 
 
 def amendment_doc(data: AmendmentData, lang: Lang) -> list[Block]:
@@ -155,8 +159,18 @@ def _yes_no(flag: bool) -> str:
     return "yes" if flag else "no"
 
 
-def delegates(kb: KnowledgeBase, lang: Lang, population: int, seats: int | None) -> View:
-    f = Facts(kb, lang)
+def delegates(
+    kb: KnowledgeBase,
+    lang: Lang,
+    population: int,
+    seats: int | None,
+    *,
+    as_of: date,
+    inputs: DelegateInputs | None = None,
+) -> View:
+    """§ 4 for a population and, if known, a council size; `inputs` says where
+    --municipality's figures came from (shown as kl's own computation)."""
+    f = Facts(kb, lang, as_of)
     d = kb.statutes.delegates
     count, capped = voting_delegates(population, d.inhabitants_per_delegate, seats)
     uncapped = voting_delegates(population, d.inhabitants_per_delegate, None)[0]
@@ -169,33 +183,78 @@ def delegates(kb: KnowledgeBase, lang: Lang, population: int, seats: int | None)
         "population": population,
         "council_seats": seats,
         "delegates": count,
-        "cap_applied": capped,
+        "cap_applied": capped if seats is not None else None,
         "arithmetic": arithmetic,
+        "computed_by_kl": True,
     }
     if d.example is not None:
         data["example"] = f.fact(d.example)
-    return View("delegates", lang, data, delegates_doc)
+    if inputs is not None:
+        data["municipality"] = inputs
+    return View("delegates", lang, data, delegates_doc, as_of=as_of)
 
 
 def delegates_doc(data: DelegatesData, lang: Lang) -> list[Block]:
+    from kl_cli.present.views.municipalities import number
+
     rule, cap, example = data["rule"], data["cap"], data.get("example")
-    notes = Footnotes(lang, [x["sources"] for x in (rule, cap, example) if x is not None])
+    inputs = data.get("municipality")
+    given_pop = inputs.get("population") if inputs else None
+    given_seats = inputs.get("council") if inputs else None
+    notes = Footnotes(
+        lang,
+        [x["sources"] for x in (rule, cap, example, given_pop, given_seats) if x is not None],
+    )
     fields = [
         Field("rule", label("rule", lang), rule.get("text", ""), notes.note(rule)),
         Field("cap", label("cap", lang), cap.get("text", ""), notes.note(cap)),
-        Field("population", label("population", lang), str(data["population"])),
     ]
+    if inputs is not None:
+        fields.append(
+            Field("municipality", label("municipality", lang), inputs["name"], "", (inputs["id"],))
+        )
+    population_note = ""
+    if given_pop is not None and given_pop["value"] == data["population"]:
+        population_note = f"({given_pop['date']}) " + notes.note(given_pop)
+    fields.append(
+        Field(
+            "population",
+            label("population", lang),
+            number(data["population"], lang),
+            population_note,
+            (str(data["population"]),),
+        )
+    )
     if data["council_seats"] is not None:
         seats = str(data["council_seats"])
-        fields.append(Field("council_seats", label("council_seats", lang), seats))
+        seats_note = ""
+        if given_seats is not None and given_seats["seats"] == data["council_seats"]:
+            seats_note = notes.note(given_seats)
+        fields.append(Field("council_seats", label("council_seats", lang), seats, seats_note))
     fields.append(Field("arithmetic", label("arithmetic", lang), data["arithmetic"]))
     capped = data["cap_applied"]
     count_note = notes.note(cap) if capped else ""
+    if inputs is not None:
+        count_note = (count_note + " " + label("computed_by_kl_short", lang)).strip()
     fields.append(Field("delegates", label("delegates", lang), str(data["delegates"]), count_note))
-    yes_no = _yes_no(capped)
-    fields.append(
-        Field("cap_applied", label("cap_applied", lang), label(yes_no, lang), plain=(yes_no,))
-    )
+    if capped is None:
+        fields.append(
+            Field(
+                "cap_applied",
+                label("cap_applied", lang),
+                label("cap_not_checked", lang),
+                plain=("not-checked",),
+            )
+        )
+    else:
+        fields.append(
+            Field(
+                "cap_applied",
+                label("cap_applied", lang),
+                label(_yes_no(capped), lang),
+                plain=(_yes_no(capped),),
+            )
+        )
     if "confidence" in cap:
         token = cap["confidence"]
         shown = confidence(token, lang)

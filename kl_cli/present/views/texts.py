@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, cast
 
 from kl_cli.core.models import Fact, KnowledgeBase, Lang, Source
@@ -14,8 +15,10 @@ if TYPE_CHECKING:
     from kl_cli.present.shapes import OneSourceData, ParagraphsData, SourceData, SourcesData
 
 
-def _paragraphs(kb: KnowledgeBase, lang: Lang, kind: str, facts: tuple[Fact, ...]) -> View:
-    f = Facts(kb, lang)
+def _paragraphs(
+    kb: KnowledgeBase, lang: Lang, kind: str, facts: tuple[Fact, ...], *, as_of: date
+) -> View:
+    f = Facts(kb, lang, as_of)
     data: ParagraphsData = {"paragraphs": [f.fact(x) for x in facts]}
 
     def document(data: ParagraphsData, lang: Lang) -> list[Block]:
@@ -26,15 +29,15 @@ def _paragraphs(kb: KnowledgeBase, lang: Lang, kind: str, facts: tuple[Fact, ...
             *notes.block(),
         ]
 
-    return View(kind, lang, data, document)
+    return View(kind, lang, data, document, as_of=as_of)
 
 
-def services(kb: KnowledgeBase, lang: Lang) -> View:
-    return _paragraphs(kb, lang, "services", kb.services)
+def services(kb: KnowledgeBase, lang: Lang, *, as_of: date) -> View:
+    return _paragraphs(kb, lang, "services", kb.services, as_of=as_of)
 
 
-def international(kb: KnowledgeBase, lang: Lang) -> View:
-    return _paragraphs(kb, lang, "international", kb.international)
+def international(kb: KnowledgeBase, lang: Lang, *, as_of: date) -> View:
+    return _paragraphs(kb, lang, "international", kb.international, as_of=as_of)
 
 
 def _source_data(s: Source, lang: Lang) -> SourceData:
@@ -44,7 +47,7 @@ def _source_data(s: Source, lang: Lang) -> SourceData:
     return out
 
 
-def sources(kb: KnowledgeBase, lang: Lang, kb_path: str | None) -> View:
+def sources(kb: KnowledgeBase, lang: Lang, kb_path: str | None, *, as_of: date) -> View:
     data: SourcesData = {
         "knowledge_base": {
             "custom": kb_path is not None,
@@ -54,7 +57,7 @@ def sources(kb: KnowledgeBase, lang: Lang, kb_path: str | None) -> View:
         },
         "sources": [_source_data(s, lang) for s in kb.sources],
     }
-    return View("sources", lang, data, sources_doc)
+    return View("sources", lang, data, sources_doc, as_of=as_of)
 
 
 def sources_doc(data: SourcesData, lang: Lang) -> list[Block]:
@@ -92,10 +95,10 @@ def sources_doc(data: SourcesData, lang: Lang) -> list[Block]:
     return blocks
 
 
-def source(kb: KnowledgeBase, lang: Lang, s: Source) -> View:
+def source(kb: KnowledgeBase, lang: Lang, s: Source, *, as_of: date) -> View:
     """`kl sources SOURCE`: one source, with its note."""
     data: OneSourceData = {"source": _source_data(s, lang)}
-    return View("source", lang, data, source_doc)
+    return View("source", lang, data, source_doc, as_of=as_of)
 
 
 def source_doc(data: OneSourceData, lang: Lang) -> list[Block]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from kl_cli.core.models import KnowledgeBase, Lang, Value
@@ -31,10 +32,10 @@ def value_data(f: Facts, v: Value, *, full: bool = True) -> ValueData:
     }
 
 
-def values(kb: KnowledgeBase, lang: Lang) -> View:
-    f = Facts(kb, lang)
+def values(kb: KnowledgeBase, lang: Lang, *, as_of: date) -> View:
+    f = Facts(kb, lang, as_of)
     data: ValuesData = {"values": [value_data(f, v, full=False) for v in kb.values]}
-    return View("values", lang, data, values_doc)
+    return View("values", lang, data, values_doc, as_of=as_of)
 
 
 def values_doc(data: ValuesData, lang: Lang) -> list[Block]:
@@ -51,9 +52,9 @@ def values_doc(data: ValuesData, lang: Lang) -> list[Block]:
     ]
 
 
-def value(kb: KnowledgeBase, lang: Lang, v: Value) -> View:
-    data: OneValueData = {"value": value_data(Facts(kb, lang), v)}
-    return View("value", lang, data, value_doc)
+def value(kb: KnowledgeBase, lang: Lang, v: Value, *, as_of: date) -> View:
+    data: OneValueData = {"value": value_data(Facts(kb, lang, as_of), v)}
+    return View("value", lang, data, value_doc, as_of=as_of)
 
 
 def value_doc(data: OneValueData, lang: Lang) -> list[Block]:
@@ -80,8 +81,8 @@ def value_doc(data: OneValueData, lang: Lang) -> list[Block]:
     ]
 
 
-def leadership(kb: KnowledgeBase, lang: Lang, only: Value | None) -> View:
-    f = Facts(kb, lang)
+def leadership(kb: KnowledgeBase, lang: Lang, only: Value | None, *, as_of: date) -> View:
+    f = Facts(kb, lang, as_of)
     chosen = [only] if only else list(kb.values)
     data: LeadershipData = {
         "groups": [
@@ -96,7 +97,7 @@ def leadership(kb: KnowledgeBase, lang: Lang, only: Value | None) -> View:
             for v in chosen
         ]
     }
-    return View("leadership", lang, data, leadership_doc)
+    return View("leadership", lang, data, leadership_doc, as_of=as_of)
 
 
 def leadership_doc(data: LeadershipData, lang: Lang) -> list[Block]:

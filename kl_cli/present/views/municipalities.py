@@ -1,0 +1,239 @@
+"""`kl municipalities [NAME|CODE]` (`kl kommuner`): the 98 member municipalities with code,
+region and KKR on the day asked; for one, its council size, population and § 4 delegates, each
+with its date and sources."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any, cast
+
+from kl_cli.core import holders
+from kl_cli.core.models import KnowledgeBase, Lang, Municipality
+from kl_cli.core.rules import voting_delegates
+from kl_cli.present.doc import Block, Field, Fields, Heading, Para, Table
+from kl_cli.present.i18n import label
+from kl_cli.present.refs import Facts, Footnotes, when
+from kl_cli.present.views import View, day
+
+if TYPE_CHECKING:
+    from kl_cli.present.shapes import (
+        ComputedDelegates,
+        MunicipalitiesData,
+        MunicipalityData,
+        PopulationData,
+    )
+
+
+def _region_names(kb: KnowledgeBase, f: Facts) -> dict[str, str]:
+    return {r.id: f.t(r.name) for r in kb.regions}
+
+
+def _unit_names(kb: KnowledgeBase, f: Facts) -> dict[str, str]:
+    return {u.id: f.t(u.name) for b in kb.bodies for u in b.units}
+
+
+def municipality_data(
+    f: Facts, kb: KnowledgeBase, m: Municipality, *, full: bool
+) -> MunicipalityData:
+    place = holders.place(kb, f.periods, m, f.as_of)
+    regions, units = _region_names(kb, f), _unit_names(kb, f)
+    out: dict[str, Any] = {"id": m.id, "code": m.code, "name": m.name}
+    region = place.region.current or place.region.last_known
+    if region:
+        r = region[0]
+        out["region"] = {"id": r.entry.region, "name": regions.get(r.entry.region, "")}
+        f.dated(out["region"], r.entry)
+    else:
+        out["region"] = None
+    out["kkr"] = {"id": place.kkr, "name": units.get(place.kkr, "")} if place.kkr else None
+    if not full:
+        return cast("MunicipalityData", out)
+    out["sources"] = f.sources(m.sources)
+    if m.confidence:
+        out["confidence"] = m.confidence
+    out["regions"] = []
+    for membership in m.regions:
+        item: dict[str, Any] = {
+            "id": membership.region,
+            "name": regions.get(membership.region, ""),
+        } | f.fact(membership, text=False)
+        out["regions"].append(item)
+    out["council"] = [{"seats": c.seats} | f.fact(c, text=False) for c in m.council]
+    out["population"] = [
+        cast("PopulationData", {"value": p.value, "date": p.date} | f.fact(p, text=False))
+        for p in m.population
+    ]
+    out["delegates"] = _delegates(f, kb, place)
+    return cast("MunicipalityData", out)
+
+
+def _delegates(f: Facts, kb: KnowledgeBase, place: holders.Place) -> ComputedDelegates | None:
+    """§ 4 for this municipality when both inputs are known on the day: kl's own computation."""
+    council = place.council.current
+    population = place.population
+    if not council or population is None:
+        return None
+    per = kb.statutes.delegates.inhabitants_per_delegate
+    results = {voting_delegates(population.value, per, c.entry.seats) for c in council}
+    if len(results) > 1:
+        return None  # the sources disagree on the council size, and it changes the answer
+    seats = min(c.entry.seats for c in council)
+    count, capped = voting_delegates(population.value, per, seats)
+    uncapped = voting_delegates(population.value, per, None)[0]
+    cap = kb.statutes.delegates.cap
+    return {
+        "delegates": count,
+        "population": population.value,
+        "population_date": population.date,
+        "council_seats": seats,
+        "cap_applied": capped,
+        "cap_confidence": cap.confidence or "high",
+        "arithmetic": f"⌈{population.value} / {per}⌉ = {uncapped}; "
+        f"min({uncapped}, {seats}) = {count}",
+        "computed_by_kl": True,
+    }
+
+
+def municipalities(kb: KnowledgeBase, lang: Lang, *, as_of: date) -> View:
+    f = Facts(kb, lang, as_of)
+    data: MunicipalitiesData = {
+        "municipalities": [
+            municipality_data(f, kb, m, full=False)
+            for m in sorted(kb.municipalities, key=lambda m: m.code)
+        ],
+        "kkr_after_merger_known": _kkr_known(kb, f),
+    }
+    return View("municipalities", lang, data, municipalities_doc, as_of=as_of)
+
+
+def _kkr_known(kb: KnowledgeBase, f: Facts) -> bool:
+    """Whether the sources say which KKR each municipality is in on the day."""
+    return all(holders.place(kb, f.periods, m, f.as_of).kkr for m in kb.municipalities)
+
+
+def municipalities_doc(data: MunicipalitiesData, lang: Lang) -> list[Block]:
+    rows = tuple(
+        (
+            m["code"],
+            m["id"],
+            m["name"],
+            m["region"]["name"] if m["region"] else "—",
+            m["kkr"]["name"] if m["kkr"] else "—",
+        )
+        for m in data["municipalities"]
+    )
+    blocks: list[Block] = [
+        Heading(label("municipalities_title", lang).format(n=len(rows), day=day(data))),
+        Table(
+            (
+                label("code", lang),
+                label("id", lang),
+                label("name", lang),
+                label("region", lang),
+                "KKR",
+            ),
+            rows,
+        ),
+    ]
+    if not data["kkr_after_merger_known"]:
+        blocks.append(Para("kkr_unknown", label("kkr_unknown", lang)))
+    return blocks
+
+
+def municipality(kb: KnowledgeBase, lang: Lang, m: Municipality, *, as_of: date) -> View:
+    f = Facts(kb, lang, as_of)
+    data = {"municipality": municipality_data(f, kb, m, full=True)}
+    return View("municipality", lang, data, municipality_doc, as_of=as_of)
+
+
+def municipality_doc(data: dict[str, Any], lang: Lang) -> list[Block]:
+    m: MunicipalityData = data["municipality"]
+    as_of = data["as_of"]
+    cited = [m.get("sources", [])]
+    cited += [
+        x["sources"]
+        for x in (*m.get("regions", []), *m.get("council", []), *m.get("population", []))
+    ]
+    notes = Footnotes(lang, cited)
+    region = m["region"]
+    fields = [
+        Field("code", label("code", lang), m["code"]),
+        Field("id", label("id", lang), m["id"]),
+        Field("name", label("name", lang), m["name"], notes.note(cast("Any", m))),
+    ]
+    if region is not None:
+        fields.append(
+            Field(
+                "region", label("region", lang), region["name"], when(region, lang), (region["id"],)
+            )
+        )
+    if m["kkr"] is not None:
+        fields.append(Field("kkr", "KKR", m["kkr"]["name"], "", (m["kkr"]["id"],)))
+    else:
+        fields.append(Field("kkr", "KKR", label("kkr_unknown", lang), "", ("-",)))
+    council = [c for c in m.get("council", []) if c.get("current")]
+    if not council:  # the latest that had begun: shown as last known, with its period
+        begun = [
+            c
+            for c in m.get("council", [])
+            if "period" in c and (c["period"]["from"] or "") <= as_of
+        ]
+        council = begun[-1:]
+    for c in council:
+        fields.append(
+            Field(
+                "council_seats",
+                label("council_seats", lang),
+                str(c["seats"]),
+                notes.note(cast("Any", c)),
+                (str(c["seats"]), "yes" if c.get("current") else "no"),
+            )
+        )
+    if not council:
+        fields.append(
+            Field("council_seats", label("council_seats", lang), label("gap", lang), "", ("-",))
+        )
+    known = [p for p in m.get("population", []) if p["date"] <= as_of]
+    latest = max(known, key=lambda p: p["date"]) if known else None
+    if latest is not None:
+        fields.append(
+            Field(
+                "population",
+                label("population", lang),
+                number(latest["value"], lang),
+                f"({latest['date']}) " + notes.note(cast("Any", latest)),
+                (str(latest["value"]), latest["date"]),
+            )
+        )
+    else:
+        fields.append(
+            Field("population", label("population", lang), label("gap", lang), "", ("-",))
+        )
+    d = m.get("delegates")
+    if d is not None:
+        fields.append(
+            Field(
+                "delegates",
+                label("delegates", lang),
+                str(d["delegates"]),
+                label("computed_by_kl", lang).format(day=d["population_date"]),
+            )
+        )
+        fields.append(Field("arithmetic", label("arithmetic", lang), d["arithmetic"]))
+    else:
+        fields.append(
+            Field(
+                "delegates",
+                label("delegates", lang),
+                label("delegates_unknown", lang).format(day=as_of),
+                "",
+                ("-",),
+            )
+        )
+    return [Heading(m["name"]), Fields(tuple(fields)), *notes.block()]
+
+
+def number(value: int, lang: Lang) -> str:
+    """A whole number as a reader writes it: 361.544 in Danish, 361,544 in English."""
+    shown = f"{value:,}"
+    return shown.replace(",", ".") if lang == "da" else shown
