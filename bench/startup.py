@@ -3,7 +3,7 @@
     python bench/startup.py            # the full run (a little over a minute on 2 cores)
     python bench/startup.py --quick    # a few runs per side, to try things out
     python bench/startup.py --json     # machine-readable results
-    python bench/startup.py --only 80k # one case (names as in the report)
+    python bench/startup.py --only 72k # one case (names as in the report)
 
 Each case runs as a whole process, alternating with its baseline (A B A B ...), so both sides see
 the same machine state; the figures are medians. Peak memory is each child's own ru_maxrss from
@@ -14,7 +14,7 @@ XDG_CACHE_HOME pointing at a fresh temporary directory per case that persists ac
 runs, so kl's cache of validated --data knowledge bases is warm after the first (untimed) run.
 No PYTHON* or KL_* variable is passed, so bytecode caching is on, as it is for users.
 
-The "big" cases draw a chart of 30,000 bodies and a table of 80,000 sources (about as much as
+The "big" cases draw a chart of 27,000 bodies and a table of 72,000 sources (about as much as
 the loader's limits let a --data file hold); each has a target in seconds, against the loading
 of the same file alone, and runs at most BIG_RUNS times a side.
 """
@@ -38,8 +38,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 QUERY = "bestyrelse"
 SCALE_SIZES = (1_000, 10_000)
-BIG_BODIES = 30_000  # kl org (gen_kb.py --kind bodies)
-BIG_SOURCES = 80_000  # kl sources -f rich (gen_kb.py --kind sources)
+BIG_BODIES = 27_000  # kl org (gen_kb.py --kind bodies)
+BIG_SOURCES = 72_000  # kl sources -f rich (gen_kb.py --kind sources)
 BIG_RUNS = 3  # a big case takes seconds a run
 DEFAULT_RUNS = 30
 QUICK_RUNS = 5

@@ -22,6 +22,9 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE_GOLDEN = os.environ.get("KL_UPDATE_GOLDEN") == "1"
 BUNDLED = to_data(load_bundled())
 
+# The day every test answers for unless it says otherwise (golden files and the README's
+# examples are as of this day, so they do not change with the calendar).
+TEST_DAY = "2026-12-01"
 _CLEARED = (
     "KL_LANG",
     "KL_DATA",
@@ -46,6 +49,7 @@ def isolated_env(
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
     monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("KL_AS_OF", TEST_DAY)
     yield cache
 
 

@@ -90,7 +90,7 @@ def test_kl_no_cache_writes_nothing(kb_file: Path, isolated_env: Path) -> None:
 def test_bundled_kb_and_invalid_kb_write_nothing(tmp_path: Path, isolated_env: Path) -> None:
     assert run("values").exit_code == 0
     bad = tmp_path / "bad.yaml"
-    bad.write_text("schema_version: 1\n", encoding="utf-8")
+    bad.write_text("schema_version: 2\n", encoding="utf-8")
     assert_error(run("--data", str(bad), "values"), 65, "missing required key")
     assert all_files(isolated_env) == []
 
@@ -471,7 +471,8 @@ def test_an_entry_over_the_read_limit_is_never_written(
         (entry,) = all_files(isolated_env)
         assert (isolated_env / entry).stat().st_size == limit
     big = "index" if index_size > kb_size else "knowledge base"
-    assert debug_line(kb_file, SEARCH).endswith(
+    writes_big = SEARCH if big == "index" else ARGS  # search reads only the index
+    assert debug_line(kb_file, writes_big).endswith(
         f"not written: {max(kb_size, index_size)} bytes is over the limit\n"
     ), big
     # what was written at the limit is read back: the write bound is the read bound
@@ -582,7 +583,7 @@ FORGED_KB = {
     "values-misnumbered": (_set("values.0.number", 7), ("values", "1")),
     "lone-surrogate": (_set("bodies.1.name.en", "\ud800"), (*BODY, "--lang", "en")),
     "unknown-confidence": (_set("bodies.1.role.confidence", "certain"), BODY),
-    "schema-version-2": (_set("schema_version", 2), ("about",)),
+    "schema-version-3": (_set("schema_version", 3), ("about",)),
     "mission-a-list": (_set("about.mission", []), ("about",)),
     "untagged-record": (
         _set("about.mission", {"text": {"da": "x", "en": "y"}, "sources": ["seed"]}),

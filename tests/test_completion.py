@@ -122,7 +122,7 @@ def test_completion_reads_the_knowledge_base_in_use_and_stays_quiet_when_it_cann
     tmp_path: Path,
 ) -> None:
     text = (ROOT / "data" / "kl.yaml").read_text(encoding="utf-8")
-    for old in ("- id: udvalg\n", "subject: udvalg\n", "object: udvalg\n"):
+    for old in ("- id: udvalg\n", "subject: udvalg\n", "object: udvalg\n", "body: udvalg\n"):
         assert old in text
         text = text.replace(old, old.replace("udvalg", "udvalgene"))
     path = tmp_path / "own.yaml"

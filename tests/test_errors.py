@@ -27,7 +27,7 @@ ERRORS: list[tuple[KlError, int, str]] = [
 def test_each_error_exits_with_its_own_code(
     error: KlError, code: int, message: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def raising(*args: object) -> None:
+    def raising(*args: object, **kwargs: object) -> None:
         raise error
 
     monkeypatch.setattr(value_views, "values", raising)
@@ -40,7 +40,7 @@ def test_exit_codes_are_the_documented_ones() -> None:
     assert all(c.meaning for c in ExitCode)
 
 
-def _crash(*args: object) -> None:
+def _crash(*args: object, **kwargs: object) -> None:
     raise RuntimeError("boom")
 
 

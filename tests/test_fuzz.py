@@ -101,7 +101,7 @@ YAMLISH = st.lists(
             "é",
             "\ufeff",
             "\u2028",
-            "schema_version: 1\n",
+            "schema_version: 2\n",
             "bodies:\n",
             "  - id: x\n",
         ]

@@ -47,7 +47,7 @@ def test_bundled_loads_from_compiled_form_equal_to_yaml() -> None:
 
 def test_kb_has_versions_and_review_date() -> None:
     kb = load_bundled()
-    assert kb.schema_version == 1
+    assert kb.schema_version == 2
     assert re.fullmatch(r"\d+\.\d+\.\d+", kb.kb_version)
     assert date.fromisoformat(kb.last_reviewed) <= date.today()
 

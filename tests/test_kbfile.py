@@ -112,13 +112,13 @@ def test_version_and_sources_say_a_custom_kb_is_in_use(tmp_path: Path) -> None:
 
 def test_other_schema_version_names_the_versions_kl_reads(tmp_path: Path) -> None:
     data = kb_data()
-    data["schema_version"] = 2
-    path = write_kb(tmp_path / "v2.yaml", data)
+    data["schema_version"] = 1  # a kl 1.x file: periods were free text then
+    path = write_kb(tmp_path / "v1.yaml", data)
     supported = ", ".join(str(v) for v in SUPPORTED_SCHEMA_VERSIONS)
     assert_error(
         run("--data", str(path), "values"),
         65,
-        f"{path}:1:17: schema_version: schema version '2' is not supported; kl reads version "
+        f"{path}:1:17: schema_version: schema version '1' is not supported; kl reads version "
         f"{supported}",
     )
 
@@ -189,7 +189,7 @@ def test_validate_reads_standard_input() -> None:
     exported = run("export").stdout
     result = run("validate", "-", input=exported.encode())
     assert (result.exit_code, result.stdout) == (0, "<stdin>: valid knowledge base\n")
-    bad = run("validate", "-", input=b"schema_version: 1\nfoo: bar\n")
+    bad = run("validate", "-", input=b"schema_version: 2\nfoo: bar\n")
     assert bad.exit_code == 65
     assert bad.stdout.splitlines()[0].startswith("<stdin>:2:1: foo: unknown key")
 
@@ -234,7 +234,7 @@ def test_validate_unreadable_is_66_with_file_and_message(
 
 def test_validate_prints_hostile_file_names_and_keys_inert(tmp_path: Path) -> None:
     path = tmp_path / "evil\x1b]0;owned\x07[bold].yaml"
-    path.write_text('schema_version: 1\n"\\e[2J": x\n', encoding="utf-8")
+    path.write_text('schema_version: 2\n"\\e[2J": x\n', encoding="utf-8")
     result = run("validate", str(path))
     assert result.exit_code == 65
     assert "\x1b" not in result.stdout and "\x07" not in result.stdout

@@ -251,7 +251,7 @@ def test_no_color_and_dumb_terminal_are_honoured() -> None:
 def test_crash_inside_a_command_is_one_line_70_without_locals(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def broken(*args: object) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
         password = "hunter2"  # a local variable: a traceback with locals would show it
         raise RuntimeError("boom\nsecond line " + "x" * 1000 + " " * len(password))
 

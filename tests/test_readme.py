@@ -126,7 +126,10 @@ def test_ci_runs_the_readme_test_command_verbatim() -> None:
 if __name__ == "__main__":
     import os
 
+    from tests.conftest import TEST_DAY
+
     os.environ["COLUMNS"] = "80"
+    os.environ["KL_AS_OF"] = TEST_DAY
     for name in ("KL_LANG", "KL_DATA", "NO_COLOR", "FORCE_COLOR"):
         os.environ.pop(name, None)
     README.write_text(regenerate(README.read_text(encoding="utf-8")), encoding="utf-8")

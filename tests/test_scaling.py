@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 import sys
 from collections.abc import Callable
+from datetime import date
 from types import FrameType
 from typing import Any
 
@@ -29,6 +30,9 @@ from tests.test_cli import COMMANDS
 
 KB = load_bundled()
 LINEAR = 2.6  # the most work 2N may take against N: linear gives about 2, quadratic about 4
+
+
+AS_OF = date(2026, 12, 1)
 
 
 def work(fn: Callable[[], object]) -> int:
@@ -89,7 +93,7 @@ def chart(n: int) -> Callable[[], object]:
 
     def draw() -> None:
         # What every format of `kl org` builds; the drawing itself is Rich's (and linear).
-        view = org.view(kb, "en", 80)
+        view = org.view(kb, "en", 80, as_of=AS_OF)
         formats.to_json(view.data, ascii_only=False)
 
     return draw
@@ -147,14 +151,14 @@ def test_a_chain_deeper_than_the_stack_is_drawn() -> None:
         assert branch.node == f"d{i}"
     (back,) = branch.children
     assert (back.node, back.ref) == ("bestyrelse", "cycle")
-    view = org.view(kb, "en", 80)
+    view = org.view(kb, "en", 80, as_of=AS_OF)
     assert len(view.data["edges"]) == len(KB.relations) + depth + 1
     drawn = to_rich(view.doc, 80, color=False)  # too deep for 80 columns: Rich cuts it off
     assert drawn.index("Executive Committee") < drawn.index("LED 0") < drawn.index("LED 1")
 
 
 def deep_chart(n: int) -> Callable[[], object]:
-    doc = org.view(chain_kb(n), "en", 80).doc
+    doc = org.view(chain_kb(n), "en", 80, as_of=AS_OF).doc
     return lambda: to_rich(doc, 80, color=False)
 
 
@@ -217,7 +221,7 @@ def sources_kb(n: int, seed: int = 0, most: int = 9) -> KnowledgeBase:
 
 
 def sources_table(n: int, most: int = 9) -> Callable[[], object]:
-    view = views.sources(sources_kb(n, most=most), "da", "big.yaml")
+    view = views.sources(sources_kb(n, most=most), "da", "big.yaml", as_of=AS_OF)
     return lambda: to_rich(view.doc, 80, color=True)
 
 
@@ -307,7 +311,7 @@ def test_every_table_of_the_bundled_kb_draws_as_rich_draws_it(args: list[str]) -
 
 
 def test_big_sources_draw_as_rich_draws_them() -> None:
-    view = views.sources(sources_kb(300, seed=3), "en", "big.yaml")
+    view = views.sources(sources_kb(300, seed=3), "en", "big.yaml", as_of=AS_OF)
     for width in (40, 55, 80, 140):
         for color in (False, True):
             assert drawn(view.doc, width, color, True) == drawn(view.doc, width, color, False)
@@ -316,7 +320,7 @@ def test_big_sources_draw_as_rich_draws_them() -> None:
 def test_without_richs_layout_internals_rich_draws_the_whole_table(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    view = views.sources(sources_kb(150, seed=5), "da", "big.yaml")
+    view = views.sources(sources_kb(150, seed=5), "da", "big.yaml", as_of=AS_OF)
     expected = drawn(view.doc, 80, True, fast=False)
     monkeypatch.setattr(render, "_INTERNALS", False)
     assert drawn(view.doc, 80, True, fast=True) == expected
