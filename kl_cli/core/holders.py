@@ -15,6 +15,7 @@ from kl_cli.core.models import KnowledgeBase, Municipality, Person, Post
 from kl_cli.core.periods import Dated, Periods, as_of, earliest, last_known, latest
 
 ROLES = ("formand", "naestformand", "medlem")
+CHAIRS = ("formand", "naestformand")
 
 
 class Answer(NamedTuple):

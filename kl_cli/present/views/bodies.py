@@ -115,7 +115,9 @@ def _posts(f: Facts, kb: KnowledgeBase, b: Body, data: dict[str, Any]) -> None:
             ]
     if not mine:
         return
-    roles = [r for r in holders.ROLES if any(p.role == r for p in mine)]
+    # Who holds a post on the day: the chairs of a body or unit. Members are listed by period
+    # in the history only: no source gives a whole membership for every period.
+    roles = [r for r in holders.CHAIRS if any(p.role == r for p in mine)]
     units = list(dict.fromkeys(p.unit for p in mine if p.unit is not None))
     if units:
         data["unit_holders"] = [

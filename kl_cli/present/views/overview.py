@@ -90,10 +90,10 @@ def overview_doc(data: OverviewData, lang: Lang) -> list[Block]:
 def _period_doc(data: OverviewData, notes: Footnotes, lang: Lang) -> list[Block]:
     from kl_cli.present.views.people import holder_line
 
-    day = day(data)
+    today = day(data)
     period = data["electoral_period"]
     shown = period["label"] if period else label("none_known", lang)
-    text = label("period_as_of", lang).format(day=day, period=shown)
+    text = label("period_as_of", lang).format(day=today, period=shown)
     chair = data.get("chairman")
     if chair is None:
         return [Para("period", text)]

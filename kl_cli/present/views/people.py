@@ -92,27 +92,31 @@ def status_word(p: PostData, lang: Lang) -> str:
 
 
 def posts_table(posts: Sequence[PostData], notes: Footnotes, lang: Lang, key: str) -> Table:
-    """Posts by period: period | role | where | holder | status, with source markers."""
+    """Posts by period: the person's id first, then who, role, where, period and status; each
+    row's source markers beside it (not in plain)."""
     rows = tuple(
         (
-            p["period"]["label"] if "period" in p else "",
+            p["person"],
+            holder_line(p, lang),
             p["role_label"],
             post_where(p),
-            holder_line(p, lang),
+            p["period"]["label"] if "period" in p else "",
             status_word(p, lang),
-            notes.note(cast("Any", {k: v for k, v in p.items() if k != "period"})),
         )
         for p in posts
     )
     columns = (
-        label("period", lang),
+        label("id", lang),
+        label("holder", lang),
         label("role", lang),
         label("where", lang),
-        label("holder", lang),
+        label("period", lang),
         label("status", lang),
-        label("sources", lang),
     )
-    return Table(columns, rows, key=key)
+    shown = tuple(
+        notes.note(cast("Any", {k: v for k, v in p.items() if k != "period"})) for p in posts
+    )
+    return Table(columns, rows, key=key, notes=shown)
 
 
 def holders_blocks(
@@ -162,8 +166,9 @@ def holders_blocks(
 
 
 def _note(p: PostData, notes: Footnotes) -> str:
+    """Confidence, source markers and the post's note (its period is shown beside it)."""
     extra = p.get("note")
-    shown = notes.note(cast("Any", p))
+    shown = notes.note(cast("Any", {k: v for k, v in p.items() if k != "period"}))
     return f"{shown} {extra}" if extra else shown
 
 

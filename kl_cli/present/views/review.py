@@ -54,8 +54,8 @@ def review_view(kb: KnowledgeBase, lang: Lang, older_than: int, *, as_of: date) 
 
 
 def review_doc(data: ReviewData, lang: Lang) -> list[Block]:
-    day = day(data)
-    blocks: list[Block] = [Heading(label("review_title", lang).format(day=day))]
+    today = day(data)
+    blocks: list[Block] = [Heading(label("review_title", lang).format(day=today))]
     for check in CHECKS:
         rows = tuple(
             (i["path"], i["detail"], i["what"]) for i in data["items"] if i["check"] == check
