@@ -73,6 +73,16 @@ LABELS: dict[str, dict[Lang, str]] = {
     "posts_as_of": {"da": "Poster", "en": "Posts"},
     "holders_as_of": {"da": "Posterne pr. {day}", "en": "Posts as of {day}"},
     "history": {"da": "Historik", "en": "History"},
+    "committees_as_of": {"da": "Udvalg pr. {day}", "en": "Sub-Committees as of {day}"},
+    "committees_last_known": {
+        "da": "Udvalg pr. {day}: ingen kendt; senest kendte periode",
+        "en": "Sub-Committees as of {day}: none known; the last period known",
+    },
+    "committees_word": {"da": "udvalg", "en": "Sub-Committees"},
+    "count_in_period": {"da": "Antal {period}", "en": "Number {period}"},
+    "electoral_periods": {"da": "KL's valgperioder", "en": "KL's electoral periods"},
+    "starts": {"da": "Begynder", "en": "Starts"},
+    "ends": {"da": "Slutter", "en": "Ends"},
     "kkr_members_as_of": {
         "da": "Kommunerne i hvert KKR pr. {day}",
         "en": "The municipalities in each KKR as of {day}",

@@ -67,6 +67,35 @@ class UnitData(Sourced):
     municipalities_as_of: NotRequired[list[Named]]
 
 
+class CommitteeData(FactData):
+    name: str
+    note: NotRequired[str]
+
+
+class CommitteeCountData(FactData):
+    value: int
+    note: NotRequired[str]
+
+
+class CommitteesData(TypedDict):
+    """The udvalg of the period the day falls in (current true), else those of the last period
+    the sources name (current false); and how many each period had, where sourced."""
+
+    current: bool
+    committees: list[CommitteeData]
+    counts: list[CommitteeCountData]
+
+
+class ElectoralPeriodData(TypedDict):
+    """One of KL's electoral periods: its start (as sourced) and its span."""
+
+    id: str
+    start: str
+    period: PeriodData
+    current: bool
+    note: NotRequired[str]
+
+
 class PostData(TypedDict):
     person: str
     name: str
@@ -230,6 +259,8 @@ class BodyData(TypedDict):
     holders: NotRequired[dict[str, HoldersData]]
     unit_holders: NotRequired[list[UnitHolders]]
     history: NotRequired[list[PostData]]
+    committees: NotRequired[CommitteesData]
+    periods: NotRequired[list[ElectoralPeriodData]]
 
 
 class Fraction(TypedDict):

@@ -12,7 +12,15 @@ from kl_cli.present.refs import Facts, Footnotes
 from kl_cli.present.views import View, day
 
 if TYPE_CHECKING:
-    from kl_cli.present.shapes import BodiesData, BodyData, FactData, OneBodyData
+    from kl_cli.present.shapes import (
+        BodiesData,
+        BodyData,
+        CommitteeCountData,
+        CommitteeData,
+        CommitteesData,
+        FactData,
+        OneBodyData,
+    )
 
 
 # The facts a body may have, in the order they are shown.
@@ -101,6 +109,15 @@ def _posts(f: Facts, kb: KnowledgeBase, b: Body, data: dict[str, Any]) -> None:
     from kl_cli.core import holders
     from kl_cli.present.views.people import Names, holders_data, post_data
 
+    if b.id == "udvalg" and (kb.committees or kb.committee_counts):
+        data["committees"] = _committees(f, kb)
+    if b.id == "bestyrelse" and kb.periods:
+        data["periods"] = [
+            {"id": p.id, "start": p.start}
+            | period_fields(f, p)
+            | ({"note": f.t(p.note)} if p.note else {})
+            for p in f.periods.ordered
+        ]
     mine = [p for p in kb.posts if p.body == b.id]
     names = Names(kb, f.lang)
     ps, day = f.periods, f.as_of
@@ -119,6 +136,9 @@ def _posts(f: Facts, kb: KnowledgeBase, b: Body, data: dict[str, Any]) -> None:
     # in the history only: no source gives a whole membership for every period.
     roles = [r for r in holders.CHAIRS if any(p.role == r for p in mine)]
     units = list(dict.fromkeys(p.unit for p in mine if p.unit is not None))
+    if "committees" in data:  # only the committees shown: those of the period on the day
+        shown = {c["id"] for c in data["committees"]["committees"]}
+        units = [u for u in units if u in shown]
     if units:
         data["unit_holders"] = [
             {
@@ -139,14 +159,49 @@ def _posts(f: Facts, kb: KnowledgeBase, b: Body, data: dict[str, Any]) -> None:
     data["history"] = [post_data(f, names, d.entry) for d in holders.history(mine, ps)]
 
 
+def _committees(f: Facts, kb: KnowledgeBase) -> CommitteesData:
+    """The udvalg of the period the day falls in, else of the last period known (marked so),
+    and how many each period had, where sourced."""
+    from kl_cli.core import periods
+
+    dated = periods.as_of(kb.committees, f.periods, f.as_of)
+    shown = [d for d in dated if d.current] or periods.last_known(dated, f.as_of)
+    if shown and not shown[0].current:  # every committee of that last known period
+        label_of = periods.label(shown[0].span) if shown[0].span else ""
+        shown = [d for d in dated if d.span is not None and periods.label(d.span) == label_of]
+    listed: list[CommitteeData] = []
+    for d in shown:
+        c = d.entry
+        item: dict[str, Any] = {"id": c.id, "name": c.name} | f.fact(c, text=False)
+        if c.note is not None:
+            item["note"] = f.t(c.note)
+        listed.append(cast("CommitteeData", item))
+    counts = []
+    for n in kb.committee_counts:
+        item = {"value": n.value} | f.fact(n, text=False)
+        if n.note is not None:
+            item["note"] = f.t(n.note)
+        counts.append(cast("CommitteeCountData", item))
+    return {"current": bool(shown) and shown[0].current, "committees": listed, "counts": counts}
+
+
+def period_fields(f: Facts, entry: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    f.dated(out, entry)
+    return out
+
+
 def body_doc(data: OneBodyData, lang: Lang) -> list[Block]:
     b = data["body"]
     facts: list[tuple[str, FactData]] = [(k, b[k]) for k in BODY_FACTS if k in b]  # type: ignore[literal-required]
     counts = b.get("counts", [])
     units = b.get("units", [])
     posts = [*b.get("history", [])]
+    held = b.get("committees")
+    extra: list[Any] = [*held["committees"], *held["counts"]] if held else []
     notes = Footnotes(
-        lang, [x["sources"] for x in [*(x for _, x in facts), *counts, *units, *posts]]
+        lang,
+        [x["sources"] for x in [*(x for _, x in facts), *counts, *units, *extra, *posts]],
     )
     fields = [
         Field("id", label("id", lang), b["id"]),
@@ -214,8 +269,72 @@ def body_doc(data: OneBodyData, lang: Lang) -> list[Block]:
                 ids=tuple((r["subject"], r["relation"], r["object"]) for r in rels),
             )
         )
+    blocks += _committees_doc(b, notes, lang, day(data))
+    blocks += _periods_doc(b, lang)
     blocks += _posts_doc(b, notes, lang, day(data))
     return [*blocks, *notes.block()]
+
+
+def _committees_doc(b: BodyData, notes: Footnotes, lang: Lang, as_of: str) -> list[Block]:
+    c = b.get("committees")
+    if c is None:
+        return []
+    title = label("committees_as_of" if c["current"] else "committees_last_known", lang)
+    rows = tuple(
+        (x["id"], x["name"], x["period"]["label"] if "period" in x else "") for x in c["committees"]
+    )
+    blocks: list[Block] = [
+        Table(
+            (label("id", lang), label("name", lang), label("period", lang)),
+            rows,
+            title.format(day=as_of),
+            key="committee",
+            notes=tuple(notes.note(x) for x in c["committees"]),
+        )
+    ]
+    if not rows:
+        blocks.append(Para("committee", label("none_known", lang)))
+    for x in c["committees"]:
+        if "note" in x:
+            blocks.append(Para("committee_note", f"{x['name']}: {x['note']}"))
+    for n in c["counts"]:
+        shown = f"{n['value']} {label('committees_word', lang)}"
+        blocks.append(
+            Fields(
+                (
+                    Field(
+                        "committee_count",
+                        label("count_in_period", lang).format(
+                            period=n["period"]["label"] if "period" in n else ""
+                        ),
+                        shown,
+                        notes.note(n),
+                        (str(n["value"]),),
+                    ),
+                )
+            )
+        )
+        if "note" in n:
+            blocks.append(Para("committee_count_note", n["note"]))
+    return blocks
+
+
+def _periods_doc(b: BodyData, lang: Lang) -> list[Block]:
+    rows = b.get("periods")
+    if not rows:
+        return []
+    blocks: list[Block] = [
+        Table(
+            (label("id", lang), label("starts", lang), label("ends", lang)),
+            tuple((p["id"], p["start"], p["period"]["to"] or "—") for p in rows),
+            label("electoral_periods", lang),
+            key="period",
+        )
+    ]
+    for p in rows:
+        if "note" in p:
+            blocks.append(Para("period_note", f"{p['id']}: {p['note']}"))
+    return blocks
 
 
 def _posts_doc(b: BodyData, notes: Footnotes, lang: Lang, as_of: str) -> list[Block]:
