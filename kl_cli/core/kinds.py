@@ -179,17 +179,39 @@ def _person(p: Any) -> Iterator[Searchable]:
     yield Searchable(p.id, "name", NAME, f"kl people {p.id}", _same(p.name))
 
 
+def _noted(id: str, command: str, entry: Any) -> Iterator[Searchable]:
+    """An entry's note, if it has one: what the sources do not say, or why a date is inferred."""
+    if getattr(entry, "note", None) is not None:
+        yield Searchable(id, "note", TEXT, command, entry.note, entry.sources)
+
+
 def _municipality(m: Any) -> Iterator[Searchable]:
     cmd = f"kl municipalities {m.id}"
     yield Searchable(m.id, "name", NAME, cmd, _same(m.name), m.sources)
+    for entry in (m, *m.regions, *m.council, *m.population):
+        yield from _noted(m.id, cmd, entry)
 
 
 def _committee(c: Any) -> Iterator[Searchable]:
     yield Searchable(c.id, "name", NAME, "kl bodies udvalg", _same(c.name), c.sources)
+    yield from _noted(c.id, "kl bodies udvalg", c)
+
+
+def _committee_count(n: Any) -> Iterator[Searchable]:
+    yield from _noted("udvalg", "kl bodies udvalg", n)
 
 
 def _region(r: Any) -> Iterator[Searchable]:
     yield Searchable(r.id, "name", NAME, "kl municipalities", r.name, r.sources)
+    yield from _noted(r.id, "kl municipalities", r)
+
+
+def _period(p: Any) -> Iterator[Searchable]:
+    yield from _noted(p.id, "kl bodies bestyrelse", p)
+
+
+def _post(p: Any) -> Iterator[Searchable]:
+    yield from _noted(p.person, f"kl people {p.person}", p)
 
 
 def municipality_names(m: Any) -> list[str]:
@@ -286,7 +308,7 @@ KINDS: tuple[Kind, ...] = (
         ids=False,
         keyed=True,
     ),
-    Kind("period", "periods", lambda kb: kb.periods, _none, noun="electoral period"),
+    Kind("period", "periods", lambda kb: kb.periods, _period, noun="electoral period"),
     Kind(
         "person",
         "people",
@@ -299,7 +321,7 @@ KINDS: tuple[Kind, ...] = (
         "post",
         "posts",
         lambda kb: kb.posts,
-        _none,
+        _post,
         ids=False,
         refs=(
             ("person", ("person",)),
@@ -309,7 +331,13 @@ KINDS: tuple[Kind, ...] = (
         ),
     ),
     Kind("committee", "committees", lambda kb: kb.committees, _committee),
-    Kind("committee_count", "committee_counts", lambda kb: kb.committee_counts, _none, ids=False),
+    Kind(
+        "committee_count",
+        "committee_counts",
+        lambda kb: kb.committee_counts,
+        _committee_count,
+        ids=False,
+    ),
     Kind("meeting", "meetings", lambda kb: kb.meetings, _none),
     Kind(
         "region",

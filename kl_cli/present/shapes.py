@@ -84,6 +84,7 @@ class CommitteesData(TypedDict):
     current: bool
     committees: list[CommitteeData]
     counts: list[CommitteeCountData]
+    history: list[CommitteeData]
 
 
 class ElectoralPeriodData(TypedDict):
@@ -148,15 +149,24 @@ class DatedNamed(Named):
 
 class RegionData(FactData):
     name: str
+    note: NotRequired[str]
+
+
+class RegionRow(RegionData):
+    """A region with its validity and, for 2007–2026, its KKR's id."""
+
+    kkr: NotRequired[str]
 
 
 class CouncilData(FactData):
     seats: int
+    note: NotRequired[str]
 
 
 class PopulationData(FactData):
     value: int
     date: str
+    note: NotRequired[str]
 
 
 class ComputedDelegates(TypedDict):
@@ -178,6 +188,7 @@ class MunicipalityData(TypedDict):
     kkr: Named | None
     sources: NotRequired[list[SourceRef]]
     confidence: NotRequired[Confidence]
+    note: NotRequired[str]
     regions: NotRequired[list[RegionData]]
     council: NotRequired[list[CouncilData]]
     population: NotRequired[list[PopulationData]]
@@ -190,6 +201,7 @@ class MunicipalitiesData(TypedDict):
 
     municipalities: list[MunicipalityData]
     kkr_after_merger_known: bool
+    regions: list[RegionRow]
 
 
 class ParagraphRef(TypedDict):

@@ -112,9 +112,16 @@ def _posts(f: Facts, kb: KnowledgeBase, b: Body, data: dict[str, Any]) -> None:
     if b.id == "udvalg" and (kb.committees or kb.committee_counts):
         data["committees"] = _committees(f, kb)
     if b.id == "bestyrelse" and kb.periods:
+        from kl_cli.core.periods import covers
+        from kl_cli.present.refs import period_data
+
         data["periods"] = [
-            {"id": p.id, "start": p.start}
-            | period_fields(f, p)
+            {
+                "id": p.id,
+                "start": p.start,
+                "period": period_data(f.periods.spans[p.id]),
+                "current": covers(f.periods.spans[p.id], f.as_of),
+            }
             | ({"note": f.t(p.note)} if p.note else {})
             for p in f.periods.ordered
         ]
@@ -169,26 +176,27 @@ def _committees(f: Facts, kb: KnowledgeBase) -> CommitteesData:
     if shown and not shown[0].current:  # every committee of that last known period
         label_of = periods.label(shown[0].span) if shown[0].span else ""
         shown = [d for d in dated if d.span is not None and periods.label(d.span) == label_of]
-    listed: list[CommitteeData] = []
-    for d in shown:
-        c = d.entry
+
+    def shaped(c: Any) -> CommitteeData:
         item: dict[str, Any] = {"id": c.id, "name": c.name} | f.fact(c, text=False)
         if c.note is not None:
             item["note"] = f.t(c.note)
-        listed.append(cast("CommitteeData", item))
+        return cast("CommitteeData", item)
+
+    listed = [shaped(d.entry) for d in shown]
+    every = [shaped(d.entry) for d in periods.as_of(kb.committees, f.periods, f.as_of)]
     counts = []
     for n in kb.committee_counts:
         item = {"value": n.value} | f.fact(n, text=False)
         if n.note is not None:
             item["note"] = f.t(n.note)
         counts.append(cast("CommitteeCountData", item))
-    return {"current": bool(shown) and shown[0].current, "committees": listed, "counts": counts}
-
-
-def period_fields(f: Facts, entry: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    f.dated(out, entry)
-    return out
+    return {
+        "current": bool(shown) and shown[0].current,
+        "committees": listed,
+        "counts": counts,
+        "history": every,
+    }
 
 
 def body_doc(data: OneBodyData, lang: Lang) -> list[Block]:
@@ -198,7 +206,7 @@ def body_doc(data: OneBodyData, lang: Lang) -> list[Block]:
     units = b.get("units", [])
     posts = [*b.get("history", [])]
     held = b.get("committees")
-    extra: list[Any] = [*held["committees"], *held["counts"]] if held else []
+    extra: list[Any] = [*held["history"], *held["counts"]] if held else []
     notes = Footnotes(
         lang,
         [x["sources"] for x in [*(x for _, x in facts), *counts, *units, *extra, *posts]],
@@ -294,7 +302,21 @@ def _committees_doc(b: BodyData, notes: Footnotes, lang: Lang, as_of: str) -> li
     ]
     if not rows:
         blocks.append(Para("committee", label("none_known", lang)))
-    for x in c["committees"]:
+    history = c["history"]
+    if history:
+        blocks.append(
+            Table(
+                (label("id", lang), label("name", lang), label("period", lang)),
+                tuple(
+                    (x["id"], x["name"], x["period"]["label"] if "period" in x else "")
+                    for x in history
+                ),
+                label("committees_by_period", lang),
+                key="committee_history",
+                notes=tuple(notes.note(x) for x in history),
+            )
+        )
+    for x in history:
         if "note" in x:
             blocks.append(Para("committee_note", f"{x['name']}: {x['note']}"))
     for n in c["counts"]:
@@ -309,7 +331,11 @@ def _committees_doc(b: BodyData, notes: Footnotes, lang: Lang, as_of: str) -> li
                         ),
                         shown,
                         notes.note(n),
-                        (str(n["value"]),),
+                        (
+                            str(n["value"]),
+                            n["period"]["label"] if "period" in n else "",
+                            "yes" if n.get("current") else "no",
+                        ),
                     ),
                 )
             )
@@ -326,7 +352,7 @@ def _periods_doc(b: BodyData, lang: Lang) -> list[Block]:
     blocks: list[Block] = [
         Table(
             (label("id", lang), label("starts", lang), label("ends", lang)),
-            tuple((p["id"], p["start"], p["period"]["to"] or "—") for p in rows),
+            tuple((p["id"], p["start"], p["period"]["to"] or "-") for p in rows),
             label("electoral_periods", lang),
             key="period",
         )

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
         ComputedDelegates,
         MunicipalitiesData,
         MunicipalityData,
-        PopulationData,
+        RegionRow,
     )
 
 
@@ -51,17 +51,21 @@ def municipality_data(
     out["sources"] = f.sources(m.sources)
     if m.confidence:
         out["confidence"] = m.confidence
-    out["regions"] = []
-    for membership in m.regions:
-        item: dict[str, Any] = {
-            "id": membership.region,
-            "name": regions.get(membership.region, ""),
-        } | f.fact(membership, text=False)
-        out["regions"].append(item)
-    out["council"] = [{"seats": c.seats} | f.fact(c, text=False) for c in m.council]
+    if m.note is not None:
+        out["note"] = f.t(m.note)
+
+    def noted(entry: Any, item: dict[str, Any]) -> Any:
+        if entry.note is not None:
+            item["note"] = f.t(entry.note)
+        return item
+
+    out["regions"] = [
+        noted(r, {"id": r.region, "name": regions.get(r.region, "")} | f.fact(r, text=False))
+        for r in m.regions
+    ]
+    out["council"] = [noted(c, {"seats": c.seats} | f.fact(c, text=False)) for c in m.council]
     out["population"] = [
-        cast("PopulationData", {"value": p.value, "date": p.date} | f.fact(p, text=False))
-        for p in m.population
+        noted(p, {"value": p.value, "date": p.date} | f.fact(p, text=False)) for p in m.population
     ]
     out["delegates"] = _delegates(f, kb, place)
     return cast("MunicipalityData", out)
@@ -102,8 +106,18 @@ def municipalities(kb: KnowledgeBase, lang: Lang, *, as_of: date) -> View:
             for m in sorted(kb.municipalities, key=lambda m: m.code)
         ],
         "kkr_after_merger_known": _kkr_known(kb, f),
+        "regions": [_region_data(f, r) for r in kb.regions],
     }
     return View("municipalities", lang, data, municipalities_doc, as_of=as_of)
+
+
+def _region_data(f: Facts, r: Any) -> RegionRow:
+    out: dict[str, Any] = {"id": r.id, "name": f.t(r.name)} | f.fact(r, text=False)
+    if r.kkr is not None:
+        out["kkr"] = r.kkr
+    if r.note is not None:
+        out["note"] = f.t(r.note)
+    return cast("RegionRow", out)
 
 
 def _kkr_known(kb: KnowledgeBase, f: Facts) -> bool:
@@ -137,6 +151,28 @@ def municipalities_doc(data: MunicipalitiesData, lang: Lang) -> list[Block]:
     ]
     if not data["kkr_after_merger_known"]:
         blocks.append(Para("kkr_unknown", label("kkr_unknown", lang)))
+    regions = data.get("regions", [])
+    if regions:
+        notes = Footnotes(lang, [r["sources"] for r in regions])
+        blocks.append(
+            Table(
+                (label("id", lang), label("name", lang), label("period", lang), "KKR"),
+                tuple(
+                    (
+                        r["id"],
+                        r["name"],
+                        r["period"]["label"] if "period" in r else "",
+                        r.get("kkr", "-"),
+                    )
+                    for r in regions
+                ),
+                label("regions_title", lang),
+                key="region",
+                notes=tuple(notes.note(r) for r in regions),
+            )
+        )
+        blocks += [Para("region_note", f"{r['name']}: {r['note']}") for r in regions if "note" in r]
+        blocks += notes.block()
     return blocks
 
 
@@ -164,13 +200,18 @@ def municipality_doc(data: dict[str, Any], lang: Lang) -> list[Block]:
     if region is not None:
         fields.append(
             Field(
-                "region", label("region", lang), region["name"], when(region, lang), (region["id"],)
+                "region",
+                label("region", lang),
+                region["name"],
+                when(region, lang),
+                (region["id"], region["name"]),
             )
         )
     if m["kkr"] is not None:
-        fields.append(Field("kkr", "KKR", m["kkr"]["name"], "", (m["kkr"]["id"],)))
+        fields.append(Field("kkr", "KKR", m["kkr"]["name"], "", (m["kkr"]["id"], m["kkr"]["name"])))
     else:
-        fields.append(Field("kkr", "KKR", label("kkr_unknown", lang), "", ("-",)))
+        unknown = label("kkr_unknown", lang)
+        fields.append(Field("kkr", "KKR", unknown, "", ("-", unknown)))
     council = [c for c in m.get("council", []) if c.get("current")]
     if not council:  # the latest that had begun: shown as last known, with its period
         begun = [
@@ -191,7 +232,13 @@ def municipality_doc(data: dict[str, Any], lang: Lang) -> list[Block]:
         )
     if not council:
         fields.append(
-            Field("council_seats", label("council_seats", lang), label("gap", lang), "", ("-",))
+            Field(
+                "council_seats",
+                label("council_seats", lang),
+                label("gap", lang),
+                "",
+                ("-", label("gap", lang)),
+            )
         )
     known = [p for p in m.get("population", []) if p["date"] <= as_of]
     latest = max(known, key=lambda p: p["date"]) if known else None
@@ -207,7 +254,13 @@ def municipality_doc(data: dict[str, Any], lang: Lang) -> list[Block]:
         )
     else:
         fields.append(
-            Field("population", label("population", lang), label("gap", lang), "", ("-",))
+            Field(
+                "population",
+                label("population", lang),
+                label("gap", lang),
+                "",
+                ("-", label("gap", lang)),
+            )
         )
     d = m.get("delegates")
     if d is not None:
@@ -227,10 +280,62 @@ def municipality_doc(data: dict[str, Any], lang: Lang) -> list[Block]:
                 label("delegates", lang),
                 label("delegates_unknown", lang).format(day=as_of),
                 "",
-                ("-",),
+                ("-", label("delegates_unknown", lang).format(day=as_of)),
             )
         )
-    return [Heading(m["name"]), Fields(tuple(fields)), *notes.block()]
+    return [Heading(m["name"]), Fields(tuple(fields)), *_history(m, notes, lang), *notes.block()]
+
+
+def _history(m: MunicipalityData, notes: Footnotes, lang: Lang) -> list[Block]:
+    """Every region membership, council size and population figure with its date, source
+    markers and note: what the fields above chose from."""
+
+    def when_of(x: Any) -> str:
+        return str(x["period"]["label"]) if "period" in x else ""
+
+    def marks(x: Any) -> str:
+        return notes.note(cast("Any", {k: v for k, v in x.items() if k != "period"}))
+
+    blocks: list[Block] = []
+    tables = (
+        (
+            "region_history",
+            "region",
+            m.get("regions", []),
+            lambda x: (x["id"], x["name"], when_of(x)),
+        ),
+        (
+            "council_history",
+            "council",
+            m.get("council", []),
+            lambda x: (str(x["seats"]), when_of(x), "yes" if x.get("current") else "no"),
+        ),
+        (
+            "population_history",
+            "population_figure",
+            m.get("population", []),
+            lambda x: (str(x["value"]), x["date"], number(x["value"], lang)),
+        ),
+    )
+    heads = {
+        "region": (label("id", lang), label("name", lang), label("period", lang)),
+        "council": (label("council_seats", lang), label("period", lang), label("current", lang)),
+        "population_figure": (label("population", lang), label("date", lang), ""),
+    }
+    for title, key, rows, cells in tables:
+        if not rows:
+            continue
+        blocks.append(
+            Table(
+                heads[key],
+                tuple(cells(x) for x in rows),
+                label(title, lang),
+                key=key,
+                notes=tuple(marks(x) for x in rows),
+            )
+        )
+        blocks += [Para(f"{key}_note", x["note"]) for x in rows if "note" in x]
+    return blocks
 
 
 def number(value: int, lang: Lang) -> str:

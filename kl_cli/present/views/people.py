@@ -128,7 +128,13 @@ def holders_blocks(
     fields: list[Field] = []
     for p in data["holders"]:
         fields.append(
-            Field(f"{role}", title, holder_line(p, lang), _note(p, notes), (p["person"],))
+            Field(
+                f"{role}",
+                title,
+                holder_line(p, lang),
+                _note(p, notes),
+                (p["person"], holder_line(p, lang)),
+            )
         )
     if not data["confirmed"]:
         shown = "; ".join(
@@ -140,7 +146,7 @@ def holders_blocks(
                 title,
                 label("not_confirmed", lang).format(day=as_of),
                 "",
-                ("-",),
+                ("-", label("not_confirmed", lang).format(day=as_of)),
             )
         )
         fields.append(
@@ -149,7 +155,7 @@ def holders_blocks(
                 label("last_confirmed", lang),
                 shown,
                 "".join(_note(p, notes) for p in data["last_known"][:1]),
-                tuple(p["person"] for p in data["last_known"]) or ("-",),
+                (",".join(p["person"] for p in data["last_known"]) or "-", shown),
             )
         )
     for p in data["forecasts"]:
@@ -159,7 +165,7 @@ def holders_blocks(
                 label("forecast", lang),
                 holder_line(p, lang),
                 _note(p, notes),
-                (p["person"],),
+                (p["person"], holder_line(p, lang)),
             )
         )
     return [Fields(tuple(fields))] if fields else []

@@ -211,7 +211,13 @@ def delegates_doc(data: DelegatesData, lang: Lang) -> list[Block]:
     ]
     if inputs is not None:
         fields.append(
-            Field("municipality", label("municipality", lang), inputs["name"], "", (inputs["id"],))
+            Field(
+                "municipality",
+                label("municipality", lang),
+                inputs["name"],
+                "",
+                (inputs["id"], inputs["name"]),
+            )
         )
     population_note = ""
     if given_pop is not None and given_pop["value"] == data["population"]:
@@ -222,7 +228,7 @@ def delegates_doc(data: DelegatesData, lang: Lang) -> list[Block]:
             label("population", lang),
             number(data["population"], lang),
             population_note,
-            (str(data["population"]),),
+            (str(data["population"]),),  # plain: the number as a script reads it
         )
     )
     if data["council_seats"] is not None:
