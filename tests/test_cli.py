@@ -240,7 +240,7 @@ def test_unknown_source_is_exit_1() -> None:
 
 
 def test_unknown_paragraph_is_exit_1() -> None:
-    assert_error(run("statutes", "99"), 1, "no statute paragraph '99'")
+    assert_error(run("statutes", "99"), 1, "§ 99 is not in this knowledge base; it covers: 1,")
 
 
 @pytest.mark.parametrize(

@@ -38,7 +38,7 @@ def test_a_paragraph_range_with_a_huge_bound_is_no_crash(tmp_path: Path) -> None
     path = tmp_path / "huge.yaml"
     path.write_text(kb_text(data), encoding="utf-8")
     result = run("--data", str(path), "statutes", "7", "-f", "plain")
-    assert_error(result, 1, "kl: error: no statute paragraph '7'")
+    assert_error(result, 1, "kl: error: § 7 is not in this knowledge base; it covers: 1,")
 
 
 NUMERIC = [

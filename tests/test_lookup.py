@@ -179,7 +179,7 @@ def test_a_near_miss_gets_did_you_mean(args: list[str], message: str) -> None:
         (["bodies", ""], "no body ''; choose one of: delegeretmoede"),
         (["values", "   "], "no value '   '; choose one of: dagsordenen, resultater, kommunerne"),
         (["values", "4"], "no value '4'; choose one of"),
-        (["statutes", "99"], "no statute paragraph '99'"),
+        (["statutes", "99"], "§ 99 is not in this knowledge base; it covers: 1, 1.3, 2,"),
     ],
 )
 def test_nothing_close_lists_the_choices(args: list[str], message: str) -> None:

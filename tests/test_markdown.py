@@ -236,7 +236,7 @@ def test_headings_are_headings(args: list[str], lang: str, monkeypatch: pytest.M
         if isinstance(block, Heading):
             assert squeeze(formats.inert(block.text)) in headings, (block.text, markdown)
         elif getattr(block, "title", "") and not isinstance(block, Hits):
-            title = squeeze(formats.inert(block.title))  # type: ignore[union-attr]
+            title = squeeze(formats.inert(block.title))
             # a lead-in ("We build on:") stays a sentence before its list
             if not title.endswith(":"):
                 assert any(h.startswith(title) for h in headings), (title, markdown)

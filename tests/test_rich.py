@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,9 @@ WIDTHS = [40, 60, 80, 120]
 SGR = re.compile(r"\x1b\[[0-9;]*m")
 OSC8 = re.compile(r"\x1b\]8;(?:id=[0-9]+)?;([^\x1b]*)\x1b\\")
 MARKER = re.compile(r"\[([0-9]+(?:, ?[0-9]+)*)\]")
+
+
+AS_OF = date(2026, 12, 1)
 
 
 def visible(text: str) -> str:
@@ -57,7 +61,11 @@ def test_every_source_url_stands_whole_on_a_line_of_its_own(width: int) -> None:
 def test_every_footnote_url_is_shown_whole(width: int) -> None:
     from kl_cli.present.views import statutes, texts
 
-    for view in (texts.sources(KB, "da", None), statutes.statutes(KB, "da"), org.view(KB, "da")):
+    for view in (
+        texts.sources(KB, "da", None, as_of=AS_OF),
+        statutes.statutes(KB, "da", as_of=AS_OF),
+        org.view(KB, "da", as_of=AS_OF),
+    ):
         urls = [u for b in view.doc if isinstance(b, Notes) for u in b.urls if u]
         drawn = url_lines(to_rich(view.doc, width, color=True, links=True))
         for url in urls:
@@ -67,7 +75,7 @@ def test_every_footnote_url_is_shown_whole(width: int) -> None:
 def test_urls_are_hyperlinks_only_in_colour_on_a_terminal() -> None:
     from kl_cli.present.views import texts
 
-    doc = texts.sources(KB, "en", None).doc
+    doc = texts.sources(KB, "en", None, as_of=AS_OF).doc
     linked = to_rich(doc, 80, color=True, links=True)
     targets = OSC8.findall(linked)
     assert {t for t in targets if t} == URLS  # every URL a link: to itself, and closed
@@ -281,14 +289,14 @@ def chain_kb(depth: int) -> KnowledgeBase:
 
 def test_levels_too_deep_for_the_width_are_said_to_be_left_out() -> None:
     kb = chain_kb(14)
-    view = org.view(kb, "da", 40)
+    view = org.view(kb, "da", 40, as_of=AS_OF)
     notices = [b.text for b in view.doc if isinstance(b, Notice)]
     assert notices == ["Smalt: §, kilder, dybe niveauer udeladt"]  # the wording that fits
     drawn = render.to_rich(view.doc, 40, color=False)
     assert "Led 6" in drawn and "Led 8" not in drawn  # what the notice speaks of
-    assert org.view(kb, "en", 60).doc[1] == Notice(
+    assert org.view(kb, "en", 60, as_of=AS_OF).doc[1] == Notice(
         "Narrow terminal: §, sources, deep levels left out"
     )
-    wide = org.view(kb, "en", 200)
+    wide = org.view(kb, "en", 200, as_of=AS_OF)
     assert not [b for b in wide.doc if isinstance(b, Notice)]
     assert "Link 12" in render.to_rich(wide.doc, 200, color=False)

@@ -201,6 +201,17 @@ def _committee_count(n: Any) -> Iterator[Searchable]:
     yield from _noted("udvalg", "kl bodies udvalg", n)
 
 
+# The body whose meetings the Topmøder are: `kl bodies` shows them with it.
+MEETINGS_BODY = "delegeretmoede"
+
+
+def _meeting(m: Any) -> Iterator[Searchable]:
+    cmd = f"kl bodies {MEETINGS_BODY}"
+    yield Searchable(m.id, "name", NAME, cmd, m.name, m.sources)
+    if m.note is not None:
+        yield Searchable(m.id, "note", TEXT, cmd, m.note, m.sources)
+
+
 def _region(r: Any) -> Iterator[Searchable]:
     yield Searchable(r.id, "name", NAME, "kl municipalities", r.name, r.sources)
     yield from _noted(r.id, "kl municipalities", r)
@@ -260,6 +271,7 @@ KINDS: tuple[Kind, ...] = (
         complete=lambda b, lang: [(b.id, b.name.get(lang))],
         refs=(("paragraphs", ("paragraph",)),),
     ),
+    Kind("meeting", "meetings", lambda kb: kb.meetings, _meeting),
     Kind("actor", "actors", lambda kb: kb.actors, _actor),
     Kind(
         "relation",
@@ -338,7 +350,6 @@ KINDS: tuple[Kind, ...] = (
         _committee_count,
         ids=False,
     ),
-    Kind("meeting", "meetings", lambda kb: kb.meetings, _none),
     Kind(
         "region",
         "regions",

@@ -118,4 +118,23 @@ def find_paragraph(kb: KnowledgeBase, query: str) -> Paragraph:
             first, last = _paragraph_number(low), _paragraph_number(high)
             if first is not None and last is not None and first <= number <= last:
                 return p
+    reference = _reference(pid)
+    if reference is not None:  # a real paragraph, just not one the sources give
+        ids = [p.id for p in kb.statutes.paragraphs]
+        verb = "are" if reference.startswith("§§") else "is"
+        raise LookupFailed(
+            f"{reference} {verb} not in this knowledge base; it covers: {', '.join(ids)}", ids
+        )
     return typing.cast(Paragraph, find(kb, "paragraph", query))
+
+
+def _reference(pid: str) -> str | None:
+    """A paragraph id as KL writes the reference ('6.2' -> '§ 6 stk. 2', '12-13' -> '§§ 12–13'),
+    or None if `pid` is not a paragraph number (or a number too long to be one)."""
+    for sep, shown in ((".", "§ {} stk. {}"), ("-", "§§ {}–{}")):
+        a, found, b = pid.partition(sep)
+        if found:
+            numbers = [_paragraph_number(a), _paragraph_number(b)]
+            return shown.format(*numbers) if None not in numbers else None
+    number = _paragraph_number(pid)
+    return None if number is None else f"§ {number}"

@@ -9,7 +9,9 @@ from kl_cli.core.record import Record
 Lang = Literal["da", "en"]
 LANGS: tuple[Lang, ...] = ("da", "en")
 Confidence = Literal["high", "medium", "low"]
-Relation = Literal["elects", "advises", "sets_up", "member_of", "decides"]
+Relation = Literal[
+    "elects", "advises", "sets_up", "member_of", "decides", "sends_delegates_to", "approves"
+]
 SourceKind = Literal["official", "press", "secondary"]
 Role = Literal["formand", "naestformand", "medlem"]
 Status = Literal["forecast"]
@@ -135,9 +137,14 @@ class Paragraph(Record):
     """A statute paragraph (or a statute topic such as the kontingent), addressable by id."""
 
     id: str
-    label: str
+    label: str  # "§ 4", "§ 6 stk. 2"; a topic's label is its name ("Kontingent")
     title: Text
     facts: tuple[Fact, ...]
+
+    @property
+    def numbered(self) -> bool:
+        """Whether the sources give the paragraph's number (a topic's they do not)."""
+        return self.label.startswith("§")
 
 
 class Amendment(Record):
@@ -159,7 +166,11 @@ class DelegateRule(Record):
 
 
 class Statutes(Record):
-    """KL's statutes (KL's love): the seed's summary plus sourced paragraph facts."""
+    """KL's statutes (KL's love): the seed's summary plus sourced paragraph facts.
+
+    `last_revised` is the date of the latest revision as `revision` (with its sources) states
+    it; `last_revised_as_of` is when that source said so (an ISO date of any precision), since
+    a later revision would not show in it."""
 
     summary: tuple[Fact, ...]
     edition: Fact
@@ -168,6 +179,7 @@ class Statutes(Record):
     amendment: Amendment
     delegates: DelegateRule
     paragraphs: tuple[Paragraph, ...]
+    last_revised_as_of: str | None = None
 
 
 class About(Record):
@@ -264,10 +276,12 @@ class CommitteeCount(Record):
 
 
 class Meeting(Record):
-    """A Kommunalpolitisk Topmøde, during which the delegeretmøde meets."""
+    """A Kommunalpolitisk Topmøde, during which the delegeretmøde meets (not the same thing:
+    the Topmøde is KL's conference, the delegeretmøde its general meeting held there)."""
 
     id: str
     year: int
+    name: Text
     sources: tuple[str, ...]
     date: str | None = None
     end_date: str | None = None

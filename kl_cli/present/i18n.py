@@ -189,6 +189,17 @@ LABELS: dict[str, dict[Lang, str]] = {
     "sets_up": {"da": "nedsætter", "en": "sets up"},
     "member_of": {"da": "er medlem af", "en": "is a member of"},
     "decides": {"da": "beslutter", "en": "decides"},
+    "sends_delegates_to": {"da": "vælger delegerede til", "en": "elects delegates to"},
+    "approves": {"da": "godkender", "en": "approves"},
+    "summits": {"da": "Kommunalpolitiske Topmøder", "en": "Local Government Summits"},
+    "summit_notes": {"da": "Om Topmøderne", "en": "About the Summits"},
+    "place": {"da": "Sted", "en": "Place"},
+    "cancelled": {"da": "aflyst", "en": "cancelled"},
+    "as_stated": {
+        "da": "ifølge KL's side om lovene, ca. {day}",
+        "en": "according to KL's statutes page, c. {day}",
+    },
+    "no_paragraph_number": {"da": "nr. ikke i kilderne", "en": "number not in the sources"},
 }
 
 # The confidence of a fact, as a word (the data's token is the English one).
@@ -230,6 +241,11 @@ INVERSE: dict[str, dict[Lang, str]] = {
     "sets_up": {"da": "nedsættes af", "en": "set up by"},
     "member_of": {"da": "har som medlemmer", "en": "has as members"},
     "decides": {"da": "besluttes af", "en": "decided by"},
+    "sends_delegates_to": {
+        "da": "består af delegerede valgt af",
+        "en": "is made up of delegates elected by",
+    },
+    "approves": {"da": "godkendes af", "en": "approved by"},
 }
 
 # English verbs agree with a plural subject ("The mayors are members of"); Danish verbs do not
@@ -240,8 +256,13 @@ PLURAL: dict[str, str] = {
     "sets_up": "set up",
     "member_of": "are members of",
     "decides": "decide",
+    "sends_delegates_to": "elect delegates to",
+    "approves": "approve",
 }
-INVERSE_PLURAL: dict[str, str] = {"member_of": "have as members"}
+INVERSE_PLURAL: dict[str, str] = {
+    "member_of": "have as members",
+    "sends_delegates_to": "are made up of delegates elected by",
+}
 
 # What the overview's "more" table lists: (command, what it shows in Danish, in English).
 # Command names and their metavars are names, the same in both languages.

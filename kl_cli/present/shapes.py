@@ -210,6 +210,7 @@ class ParagraphRef(TypedDict):
 
 
 class ParagraphData(ParagraphRef):
+    numbered: bool  # false for a topic (kontingent): the sources give no paragraph number
     title: str
     facts: list[FactData]
 
@@ -254,6 +255,21 @@ class BodyRow(TypedDict):
     role: FactData
 
 
+class SummitData(TypedDict):
+    """A Kommunalpolitisk Topmøde, where the delegeretmøde meets."""
+
+    id: str
+    year: int
+    name: str
+    date: str | None
+    end_date: str | None
+    place: str | None
+    cancelled: bool
+    sources: list[SourceRef]
+    confidence: NotRequired[str]
+    note: NotRequired[str]
+
+
 class BodyData(TypedDict):
     id: str
     name: str
@@ -273,6 +289,7 @@ class BodyData(TypedDict):
     history: NotRequired[list[PostData]]
     committees: NotRequired[CommitteesData]
     periods: NotRequired[list[ElectoralPeriodData]]
+    summits: NotRequired[list[SummitData]]
 
 
 class Fraction(TypedDict):
@@ -426,8 +443,12 @@ class OneBodyData(TypedDict):
 
 
 class ParagraphRow(TypedDict):
+    """A paragraph or a statute topic; `numbered` false where the sources give no § number
+    (kontingent, regnskab)."""
+
     id: str
     label: str
+    numbered: bool
     title: str
 
 
@@ -437,6 +458,8 @@ class StatutesData(TypedDict):
     summary: list[FactData]
     edition: FactData
     last_revised: str
+    last_revised_as_of: str | None  # when the source said so (None: not given)
+    last_revised_sources: list[SourceRef]
     revision: FactData
     amendment: AmendmentData
     paragraphs: list[ParagraphRow]

@@ -291,6 +291,7 @@ def check_references(kb: KnowledgeBase, marks: Marks) -> typing.Iterator[Problem
         (f"periods[{i}].start", p.start) for i, p in enumerate(kb.periods)
     ]
     dates += [(f"sources[{i}].published", s.published) for i, s in enumerate(kb.sources)]
+    dates.append(("statutes.last_revised_as_of", kb.statutes.last_revised_as_of))
     for i, m in enumerate(kb.meetings):
         dates += [(f"meetings[{i}].date", m.date), (f"meetings[{i}].end_date", m.end_date)]
     for i, mun in enumerate(kb.municipalities):

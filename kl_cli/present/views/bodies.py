@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any, cast
 
-from kl_cli.core.models import Body, Edge, KnowledgeBase, Lang
+from kl_cli.core.kinds import MEETINGS_BODY
+from kl_cli.core.models import Body, Edge, KnowledgeBase, Lang, Meeting
 from kl_cli.present.doc import Block, Field, Fields, Heading, Items, Para, Table
 from kl_cli.present.i18n import at_start, label, relation
 from kl_cli.present.refs import Facts, Footnotes
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
         CommitteesData,
         FactData,
         OneBodyData,
+        SummitData,
     )
 
 
@@ -89,6 +91,8 @@ def body(kb: KnowledgeBase, lang: Lang, b: Body, *, as_of: date) -> View:
             for u in b.units
         ]
     _posts(f, kb, b, data)
+    if b.id == MEETINGS_BODY and kb.meetings:
+        data["summits"] = [_summit(f, m) for m in kb.meetings]
     edges = [e for e in kb.relations if b.id in (e.subject, e.object)]
     if edges:
         names = {x.id: f.t(x.name) for x in kb.bodies} | {a.id: f.t(a.name) for a in kb.actors}
@@ -101,6 +105,24 @@ def body(kb: KnowledgeBase, lang: Lang, b: Body, *, as_of: date) -> View:
             for e in edges
         ]
     return View("body", lang, {"body": cast("BodyData", data)}, body_doc, as_of=as_of)
+
+
+def _summit(f: Facts, m: Meeting) -> SummitData:
+    out: SummitData = {
+        "id": m.id,
+        "year": m.year,
+        "name": f.t(m.name),
+        "date": m.date,
+        "end_date": m.end_date,
+        "place": m.place,
+        "cancelled": m.cancelled,
+        "sources": f.sources(m.sources),
+    }
+    if m.confidence:
+        out["confidence"] = m.confidence
+    if m.note is not None:
+        out["note"] = f.t(m.note)
+    return out
 
 
 def _posts(f: Facts, kb: KnowledgeBase, b: Body, data: dict[str, Any]) -> None:
@@ -207,9 +229,10 @@ def body_doc(data: OneBodyData, lang: Lang) -> list[Block]:
     posts = [*b.get("history", [])]
     held = b.get("committees")
     extra: list[Any] = [*held["history"], *held["counts"]] if held else []
+    summits = b.get("summits", [])
     notes = Footnotes(
         lang,
-        [x["sources"] for x in [*(x for _, x in facts), *counts, *units, *extra, *posts]],
+        [x["sources"] for x in [*(x for _, x in facts), *counts, *units, *extra, *posts, *summits]],
     )
     fields = [
         Field("id", label("id", lang), b["id"]),
@@ -280,6 +303,8 @@ def body_doc(data: OneBodyData, lang: Lang) -> list[Block]:
     blocks += _committees_doc(b, notes, lang, day(data))
     blocks += _periods_doc(b, lang)
     blocks += _posts_doc(b, notes, lang, day(data))
+    if summits:
+        blocks += _summits_doc(summits, notes, lang)
     return [*blocks, *notes.block()]
 
 
@@ -361,6 +386,34 @@ def _periods_doc(b: BodyData, lang: Lang) -> list[Block]:
         if "note" in p:
             blocks.append(Para("period_note", f"{p['id']}: {p['note']}"))
     return blocks
+
+
+def _days(start: str | None, end: str | None) -> str:
+    """'2018-03-08–09' for days in one month, else 'start–end'; '—' when no date is known."""
+    if not start:
+        return "—"
+    if not end or end == start:
+        return start
+    if len(start) == len(end) == 10 and start[:8] == end[:8]:
+        return f"{start}–{end[8:]}"
+    return f"{start}–{end}"
+
+
+def _summits_doc(summits: list[SummitData], notes: Footnotes, lang: Lang) -> list[Block]:
+    """The Topmøder, one line each: when, where, whether cancelled; then the sources and the
+    note (plain: the id after the value)."""
+    fields = []
+    for x in summits:
+        shown = [_days(x["date"], x["end_date"])]
+        if x["place"]:
+            shown.append(x["place"])
+        if x["cancelled"]:
+            shown.append(label("cancelled", lang))
+        note = notes.note(cast("FactData", x))
+        if "note" in x:
+            note += " " + x["note"]
+        fields.append(Field("summit", x["name"], ", ".join(shown), note, (x["id"],)))
+    return [Fields(tuple(fields), label("summits", lang))]
 
 
 def _posts_doc(b: BodyData, notes: Footnotes, lang: Lang, as_of: str) -> list[Block]:

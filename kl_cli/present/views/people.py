@@ -154,7 +154,7 @@ def holders_blocks(
                 f"{role}_last_known",
                 label("last_confirmed", lang),
                 shown,
-                "".join(_note(p, notes) for p in data["last_known"][:1]),
+                "".join(_note(p, notes, period=False) for p in data["last_known"][:1]),
                 (",".join(p["person"] for p in data["last_known"]) or "-", shown),
             )
         )
@@ -171,10 +171,10 @@ def holders_blocks(
     return [Fields(tuple(fields))] if fields else []
 
 
-def _note(p: PostData, notes: Footnotes) -> str:
-    """Confidence, source markers and the post's note (its period is shown beside it)."""
+def _note(p: PostData, notes: Footnotes, *, period: bool = True) -> str:
+    """A post's sources, confidence and note, and its period unless the line shows it."""
     extra = p.get("note")
-    shown = notes.note(cast("Any", {k: v for k, v in p.items() if k != "period"}))
+    shown = notes.note(cast("Any", p if period else {k: v for k, v in p.items() if k != "period"}))
     return f"{shown} {extra}" if extra else shown
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from kl_cli.core.kinds import titled
 from kl_cli.core.models import KnowledgeBase, Lang, Paragraph
 from kl_cli.core.rules import delegates_needed, voting_delegates
 from kl_cli.present.doc import Block, Field, Fields, Heading, Para, Table
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
         DelegatesData,
         OneParagraphData,
         ParagraphData,
+        ParagraphRow,
         StatutesData,
     )
 
@@ -27,9 +29,15 @@ def paragraph_data(f: Facts, p: Paragraph) -> ParagraphData:
     return {
         "id": p.id,
         "label": p.label,
+        "numbered": p.numbered,
         "title": f.t(p.title),
         "facts": [f.fact(x) for x in p.facts],
     }
+
+
+def number_shown(p: ParagraphRow | ParagraphData, lang: Lang) -> str:
+    """What stands under '§': the label, or for a topic that its number is not in the sources."""
+    return p["label"] if p["numbered"] else label("no_paragraph_number", lang)
 
 
 def _amendment_data(f: Facts, kb: KnowledgeBase) -> AmendmentData:
@@ -48,17 +56,27 @@ def statutes(kb: KnowledgeBase, lang: Lang, *, as_of: date) -> View:
         "summary": [f.fact(x) for x in s.summary],
         "edition": f.fact(s.edition),
         "last_revised": s.last_revised,
+        "last_revised_as_of": s.last_revised_as_of,
+        "last_revised_sources": f.sources(s.revision.sources),
         "revision": f.fact(s.revision),
         "amendment": _amendment_data(f, kb),
-        "paragraphs": [{"id": p.id, "label": p.label, "title": f.t(p.title)} for p in s.paragraphs],
+        "paragraphs": [
+            {"id": p.id, "label": p.label, "numbered": p.numbered, "title": f.t(p.title)}
+            for p in s.paragraphs
+        ],
     }
     return View("statutes", lang, data, statutes_doc, as_of=as_of)
 
 
 def statutes_doc(data: StatutesData, lang: Lang) -> list[Block]:
-    rule = data["amendment"]["rule"]
-    cited = [*data["summary"], data["edition"], data["revision"], rule]
+    """The summary (the seed's, which states the 2/3 rule: shown once, there), the edition, the
+    last revision with the date of the page that states it, and the paragraphs."""
+    cited = [*data["summary"], data["edition"], data["revision"]]
     notes = Footnotes(lang, [x["sources"] for x in cited])
+    as_of = data["last_revised_as_of"]
+    revised_note = notes.refs(data["last_revised_sources"])
+    if as_of:
+        revised_note = f"({label('as_stated', lang).format(day=as_of)}) {revised_note}"
     return [
         Heading(label("statutes", lang)),
         *(Para("summary", x.get("text", ""), notes.note(x)) for x in data["summary"]),
@@ -70,21 +88,24 @@ def statutes_doc(data: StatutesData, lang: Lang) -> list[Block]:
                     data["edition"].get("text", ""),
                     notes.note(data["edition"]),
                 ),
-                Field("last_revised", label("last_revised", lang), data["last_revised"]),
+                Field(
+                    "last_revised",
+                    label("last_revised", lang),
+                    data["last_revised"],
+                    revised_note,
+                    plain=(data["last_revised"], as_of or ""),
+                ),
                 Field(
                     "revision",
                     label("revision", lang),
                     data["revision"].get("text", ""),
                     notes.note(data["revision"]),
                 ),
-                Field(
-                    "amendment", label("amendment", lang), rule.get("text", ""), notes.note(rule)
-                ),
             )
         ),
         Table(
             (label("id", lang), "§", label("name", lang)),
-            tuple((p["id"], p["label"], p["title"]) for p in data["paragraphs"]),
+            tuple((p["id"], number_shown(p, lang), p["title"]) for p in data["paragraphs"]),
             label("paragraphs", lang),
             key="paragraph",
         ),
@@ -100,9 +121,17 @@ def paragraph(kb: KnowledgeBase, lang: Lang, p: Paragraph, *, as_of: date) -> Vi
 def paragraph_doc(data: OneParagraphData, lang: Lang) -> list[Block]:
     p = data["paragraph"]
     notes = Footnotes(lang, [x["sources"] for x in p["facts"]])
+    if p["numbered"]:
+        heading = f"{p['label']}: {p['title']}"
+    else:  # a topic: its title, and its Danish name where that differs ("Membership fee")
+        heading = titled(p["label"], p["title"])
+        if heading != p["title"]:
+            heading = f"{p['title']} ({p['label']})"
     return [
-        Heading(f"{p['label']}: {p['title']}", key="title", value=p["title"]),
-        Fields((Field("id", label("id", lang), p["id"]), Field("label", "§", p["label"]))),
+        Heading(heading, key="title", value=p["title"]),
+        Fields(
+            (Field("id", label("id", lang), p["id"]), Field("label", "§", number_shown(p, lang)))
+        ),
         *(Para("fact", x.get("text", ""), notes.note(x)) for x in p["facts"]),
         *notes.block(),
     ]
