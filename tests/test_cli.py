@@ -225,14 +225,16 @@ def test_ambiguous_prefix_lists_candidates() -> None:
 
 
 def test_one_source_by_id_or_title_with_its_note() -> None:
-    lines = run("sources", "silkeborg", "-f", "plain", "--lang", "en").stdout.splitlines()
+    lines = run("sources", "silkeborg-del", "-f", "plain", "--lang", "en").stdout.splitlines()
     source = next(s for s in KB.sources if s.id == "silkeborg-delegerede")
     assert source.note is not None and source.url is not None
     assert lines == [
         f"source\tsilkeborg-delegerede\t{source.url}\t{source.title.en}",
         f"note\t{source.note.en}",
     ]
-    assert json.loads(run("sources", "Om KKR", "--json").stdout)["source"]["id"] == "kl-om-kkr"
+    assert (
+        json.loads(run("sources", "Om KKR (kl.dk)", "--json").stdout)["source"]["id"] == "kl-om-kkr"
+    )
 
 
 def test_unknown_source_is_exit_1() -> None:

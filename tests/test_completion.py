@@ -106,7 +106,7 @@ def test_ids_of_values_bodies_and_paragraphs() -> None:
         "repraesentantskab", "kkr",
     ]  # fmt: skip
     assert bash("kl bodies form") == ["formand", "formandskab"]
-    assert bash("kl sources silk") == ["silkeborg-delegerede"]
+    assert bash("kl sources silkeborg-d") == ["silkeborg-delegerede"]
 
 
 def test_statutes_offers_its_subcommands_and_the_paragraph_ids() -> None:

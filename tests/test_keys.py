@@ -39,6 +39,10 @@ TEXT_KEYS = frozenset(
         "behaviour_heading",
         "shows",
         "note",
+        "role_label",
+        "body_name",
+        "unit_name",
+        "what",
     }
 )
 
@@ -128,7 +132,8 @@ def _differences(da: Any, en: Any, path: str = "") -> list[str]:
 
 def _unnamed_entries(data: Any, path: str = "") -> list[str]:
     """Entries of a list that have a name, title or label in words but no id to select them by
-    (a relation's id is its subject, relation and object)."""
+    (a relation's id is its subject, relation and object; a post's its person, body and role;
+    a unit's holders' their unit)."""
     out = []
     if isinstance(data, dict):
         for key, value in data.items():
@@ -136,13 +141,14 @@ def _unnamed_entries(data: Any, path: str = "") -> list[str]:
     elif isinstance(data, list):
         for i, x in enumerate(data):
             if isinstance(x, dict) and any(isinstance(x.get(k), str) for k in NAMED):
-                if "id" not in x and not {"subject", "relation", "object"} <= set(x):
+                if "id" not in x and not any(keys <= set(x) for keys in COMPOSITE_IDS):
                     out.append(f"{path}[{i}]: {sorted(x)}")
             out += _unnamed_entries(x, f"{path}[{i}]")
     return out
 
 
 NAMED = ("name", "title", "label")
+COMPOSITE_IDS = ({"subject", "relation", "object"}, {"person", "body", "role"}, {"unit"})
 
 
 def _is_text(value: Any) -> bool:
@@ -326,7 +332,12 @@ def test_a_bodys_paragraphs_are_ids_one_field_each_in_plain() -> None:
             "cap_applied",
             True,
         ),
-        (["delegates", "--population", "40500"], "cap_applied", "cap_applied", False),
+        (
+            ["delegates", "--population", "40500", "--council-seats", "31"],
+            "cap_applied",
+            "cap_applied",
+            False,
+        ),
     ],
 )
 def test_booleans_are_json_booleans_and_yes_or_no_in_plain_in_every_language(
@@ -357,7 +368,10 @@ def test_the_overview_value_lines_carry_the_value_id() -> None:
 def test_sources_put_the_url_before_the_title_in_plain() -> None:
     lines = run("sources", "-f", "plain").stdout.splitlines()
     assert "source\tkl-om-kkr\thttps://www.kl.dk/politik/kkr/om-kkr\tOm KKR (kl.dk)" in lines
-    assert "source\tseed\t\tKL's organisation (kl.dk)" in lines  # no URL: an empty field
+    assert (
+        "source\tseed\thttps://www.kl.dk/om-kl/praesentation-af-kl/\tKL's organisation (kl.dk)"
+        in lines
+    )
 
 
 def test_output_schema_version_is_2() -> None:

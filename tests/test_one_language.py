@@ -8,7 +8,8 @@ The rule, word by word (a word is a run of letters; case is ignored):
   words are likewise the Danish sides. A word in both (KL, Silkeborg, for, mission) is not
   telling, and neither are names: the words of the knowledge base's one-language strings (its
   long name, the statute labels such as "§ 6 stk. 2" or "Kontingent", the aliases a lookup
-  accepts). So an English-only word is an English word that is neither Danish nor a name.
+  accepts, the names of people, municipalities and udvalg, party letters, places). So an
+  English-only word is an English word that is neither Danish nor a name.
 - Every screen of every command (each id of each kind, the statutes' calculations, searches)
   is rendered rich (wide, so nothing wraps), plain and Markdown, in Danish, and must hold no
   English-only word; the mirror for English screens.
@@ -55,7 +56,19 @@ PUNCTUATION = "()[]{},.:;!?*`|\"'«»“”‘’—–-"
 # and header (```mermaid, flowchart TD).
 NOTATION = {"min", "mermaid", "flowchart", "td"}
 # Danish labels spelled as in English, each a Danish word too.
-SAME_IN_BOTH = {"mission", "vision", "id", "url", "version", "revision", "note"}
+SAME_IN_BOTH = {
+    "mission",
+    "vision",
+    "id",
+    "url",
+    "version",
+    "revision",
+    "note",
+    "status",
+    "region",
+    "person",
+    "post",
+}
 
 
 def words(text: str) -> set[str]:
@@ -101,6 +114,13 @@ VOCABULARY = {lang: set().union(*(words(s[lang]) for s in STRINGS)) for lang in 
 NAMES = words(KB.about.long_name)
 NAMES |= set().union(*(words(p.label) for p in KB.statutes.paragraphs))
 NAMES |= set().union(*(words(a) for b in KB.bodies for a in b.aliases))
+# kl 2.0's one-language strings: people, municipalities, the udvalg (the sources give no
+# English names), parties as the sources abbreviate them, and the Summits' places.
+NAMES |= set().union(*(words(p.name) for p in KB.people))
+NAMES |= set().union(*(words(f"{m.name} {m.id}") for m in KB.municipalities))
+NAMES |= set().union(*(words(c.name) for c in KB.committees))
+NAMES |= set().union(*(words(p.party or "") for p in KB.posts))
+NAMES |= set().union(*(words(m.place or "") for m in KB.meetings))
 OTHER: dict[Lang, Lang] = {"da": "en", "en": "da"}
 FORMATS = ("rich", "plain", "markdown")
 # Ids a screen shows as ids: in tables, in search hits, in the body details and as the node keys
@@ -108,6 +128,8 @@ FORMATS = ("rich", "plain", "markdown")
 IDS = {b.id for b in KB.bodies} | {v.id for v in KB.values} | {s.id for s in KB.sources}
 IDS |= {p.id for p in KB.statutes.paragraphs} | {u.id for b in KB.bodies for u in b.units}
 IDS |= {a.id for a in KB.actors} | {n.key for n in build_graph(KB).nodes}
+IDS |= {p.id for p in KB.people} | {m.id for m in KB.municipalities} | {c.id for c in KB.committees}
+IDS |= {r.id for r in KB.regions} | {p.id for p in KB.periods} | {m.id for m in KB.meetings}
 
 SEARCHES: dict[Lang, list[str]] = {  # each matching text in that language only (checked)
     "da": ["search kommunekontaktraad", "search borgmestrene", "search udvalg"],

@@ -34,6 +34,8 @@ PLURAL = {
     "sets_up": "set up",
     "member_of": "are members of",
     "decides": "decide",
+    "sends_delegates_to": "elect delegates to",
+    "approves": "approve",
 }
 PLURAL_SUBJECTS = {b.id for b in KB.bodies if b.grammatical_number == "plural"} | {
     a.id for a in KB.actors if a.grammatical_number == "plural"
@@ -406,8 +408,8 @@ def test_english_sentences_agree_and_keep_their_case() -> None:
     out = run("org", "-f", "plain", "--lang", "en").stdout
     rows = [line.split("\t") for line in out.splitlines()]
     sentences = {(r[0], r[1], r[2]): r[4] for r in rows}
-    assert sentences["kommuner", "elects", "delegeretmoede"] == (
-        "The municipalities elect General Assembly"
+    assert sentences["kommuner", "sends_delegates_to", "delegeretmoede"] == (
+        "The municipalities elect delegates to General Assembly"
     )
     assert sentences["borgmestre", "member_of", "repraesentantskab"] == (
         "The mayors are members of Committee of Representatives"
@@ -424,4 +426,7 @@ def test_english_sentences_agree_and_keep_their_case() -> None:
     data = json.loads(run("org", "--json", "--lang", "en").stdout)
     assert [e["text"] for e in data["edges"]] == [r[4] for r in rows]
     da = run("org", "-f", "plain").stdout.splitlines()
-    assert "kommuner\telects\tdelegeretmoede\t4\tKommunerne vælger Delegeretmøde" in da
+    assert (
+        "kommuner\tsends_delegates_to\tdelegeretmoede\t4\t"
+        "Kommunerne vælger delegerede til Delegeretmøde" in da
+    )

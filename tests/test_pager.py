@@ -188,7 +188,7 @@ def test_an_empty_pager_or_cat_means_none(pagers: Pagers, settings: dict[str, st
 def test_a_pager_that_cannot_be_started_prints_directly(pagers: Pagers, pager: str) -> None:
     code, screen, stderr = on_terminal(["bodies"], pagers.env(KL_PAGER=pager))
     assert (code, stderr) == (0, "")  # no traceback, no message: the output is all there
-    assert "Delegeretmøde" in screen and "[12] Om KKR (kl.dk)" in screen
+    assert "Delegeretmøde" in screen and re.search(r"\[\d+\] Om KKR \(kl\.dk\)", screen)
     assert pagers.runs() == [] and not list(pagers.root.rglob("pwned"))
     assert not (Path.cwd() / "pwned").exists()
 

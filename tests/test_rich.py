@@ -181,6 +181,8 @@ def test_text_like_the_url_mark_is_shown_as_text(tmp_path: Path, width: str) -> 
     assert "\ue000" not in out and out.count("\\ue000") == len(data["sources"])
     lines = [line.strip() for line in out.splitlines()]
     for source in data["sources"]:  # each row: its id and title, then its URL if it has one
+        if len(source["id"]) > int(width) - 4:
+            continue  # an id wider than the screen is folded like any long word
         at = next(i for i, line in enumerate(lines) if line.split()[:1] == [source["id"]])
         row = " ".join(lines[at : at + 2]).split()
         assert row[:2] == [source["id"], "\\ue000"], row
@@ -232,7 +234,8 @@ def test_each_table_row_that_cites_a_source_carries_its_marker() -> None:
     units = visible(run("bodies", "kkr", "-f", "rich").stdout)
     kkr = next(b for b in KB.bodies if b.id == "kkr")
     for unit in kkr.units:
-        assert re.search(rf"^{unit.id} .* {unit.municipalities} \[[0-9]+\]$", units, re.M)
+        shown = rf"^{unit.id} .* {unit.municipalities} (\([^)]*\) )?\[[0-9,]+\]$"  # (its period)
+        assert re.search(shown, units, re.M)
 
 
 # --- what a narrow terminal leaves out ---------------------------------------------------------

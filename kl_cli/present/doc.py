@@ -45,6 +45,7 @@ class Table(Record):
     url_column: int = -1  # the column whose cells are URLs, for formats that link them
     notes: tuple[str, ...] = ()  # per row, its quiet provenance ('[1,2]'); not in plain
     plain_order: tuple[int, ...] = ()  # plain: the cells in this order (text last), if not as shown
+    plain_rows: tuple[tuple[str, ...], ...] = ()  # plain: these cells instead (tokens, then text)
 
 
 class Field(Record):

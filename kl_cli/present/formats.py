@@ -181,9 +181,9 @@ def to_plain(doc: Doc) -> str:
                     row(title_key, title)
                 for n, item in enumerate(items):
                     row(key, *(ids[n] if ids else ()), item)
-            case Table(rows=rows, key=key, plain_order=order):
-                for cells in rows:
-                    if order:
+            case Table(rows=rows, key=key, plain_order=order, plain_rows=tokens):
+                for cells in tokens or rows:
+                    if order and not tokens:
                         cells = tuple(cells[i] for i in order)
                     row(*((key, *cells) if key else cells))
             case Fields(rows=fields):
@@ -319,8 +319,14 @@ def to_markdown(doc: Doc) -> str:
                     _md_row("---" for _ in columns),
                     *(
                         _md_row(
-                            (md_url(c, cell=True) if i == url_column and c else _md_cell(c))
-                            + (f" *{_md_cell(note)}*" if note and i == len(cells) - 1 else "")
+                            " ".join(
+                                part
+                                for part in (
+                                    md_url(c, cell=True) if i == url_column and c else _md_cell(c),
+                                    f"*{_md_cell(note)}*" if note and i == len(cells) - 1 else "",
+                                )
+                                if part
+                            )
                             for i, c in enumerate(cells)
                         )
                         for cells, note in zip(rows, notes, strict=True)

@@ -57,8 +57,10 @@ LABELS: dict[str, dict[Lang, str]] = {
     "role_naestformand": {"da": "Næstformand", "en": "Vice chairman"},
     "role_medlem": {"da": "Medlem", "en": "Member"},
     "forecast": {"da": "forventning (ikke bekræftet)", "en": "forecast (not confirmed)"},
+    "forecast_head": {"da": "Forventning (ikke bekræftet)", "en": "Forecast (not confirmed)"},
     "current": {"da": "nu", "en": "current"},
     "ended": {"da": "afsluttet", "en": "ended"},
+    "future": {"da": "senere", "en": "later"},
     "period": {"da": "Periode", "en": "Period"},
     "where": {"da": "Hvor", "en": "Where"},
     "holder": {"da": "Hvem", "en": "Who"},
@@ -195,6 +197,7 @@ LABELS: dict[str, dict[Lang, str]] = {
     "summit_notes": {"da": "Om Topmøderne", "en": "About the Summits"},
     "place": {"da": "Sted", "en": "Place"},
     "cancelled": {"da": "aflyst", "en": "cancelled"},
+    "cancelled_head": {"da": "Aflyst", "en": "Cancelled"},
     "as_stated": {
         "da": "ifølge KL's side om lovene, ca. {day}",
         "en": "according to KL's statutes page, c. {day}",
@@ -232,6 +235,14 @@ HIT_KINDS: dict[str, dict[Lang, str]] = {
     "services": {"da": "medlemsorganisation", "en": "services"},
     "international": {"da": "internationalt", "en": "international"},
     "source": {"da": "kilde", "en": "source"},
+    "meeting": {"da": "topmøde", "en": "summit"},
+    "person": {"da": "person", "en": "person"},
+    "post": {"da": "post", "en": "post"},
+    "committee": {"da": "udvalg", "en": "sub-committee"},
+    "committee_count": {"da": "udvalg", "en": "sub-committees"},
+    "period": {"da": "valgperiode", "en": "electoral period"},
+    "region": {"da": "region", "en": "region"},
+    "municipality": {"da": "kommune", "en": "municipality"},
 }
 
 # A relation seen from its object: "udvalg" is "set up by" the bestyrelse.

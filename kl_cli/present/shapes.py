@@ -632,11 +632,21 @@ class ReviewItem(TypedDict):
     what: str
 
 
+class ReviewCounts(TypedDict):
+    """How many items each check found."""
+
+    ended: int
+    disagree: int
+    unsure: int
+    old_source: int
+    undated_source: int
+
+
 class ReviewData(TypedDict):
     """`kl review`: what in the knowledge base needs a look on the day."""
 
     older_than_years: int
-    counts: dict[str, int]
+    counts: ReviewCounts
     items: list[ReviewItem]
 
 

@@ -136,11 +136,12 @@ def register_review(app: typer.Typer) -> None:
             ),
         ] = 5,
     ) -> None:
-        """The maintainer's checklist for keeping the knowledge base true on a date.
+        """The maintainer's checklist for the knowledge base.
 
-        Facts whose validity has ended with nothing current in their place, facts the sources
-        disagree on, facts of medium or low confidence, and old or undated sources. Always
-        exits 0: it is a list to work through, not a test.
+        On the date (--as-of, default today): facts whose validity has ended with nothing
+        current in their place, facts the sources disagree on, facts of medium or low
+        confidence, and old or undated sources. Always exits 0: it is a list to work
+        through, not a test.
 
         \b
         Examples:

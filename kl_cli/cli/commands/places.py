@@ -35,7 +35,7 @@ def register(app: typer.Typer) -> None:
 
     @kl_command(app.command, "people")
     def people(opts: Opts, name: PersonArg = None) -> None:
-        """The people the sources name in KL's posts, and one person's posts by period.
+        """The people in KL's posts, each with every post by period.
 
         \b
         Examples:
@@ -66,7 +66,9 @@ def register(app: typer.Typer) -> None:
 
     @kl_command(app.command, "municipalities")
     def municipalities(opts: Opts, name: MunicipalityArg = None) -> None:
-        """KL's 98 member municipalities: code, region and KKR as of the date.
+        """KL's 98 member municipalities, their region and KKR.
+
+        Each with its code, region and KKR as of the date (--as-of, default today).
 
         With NAME or CODE, one municipality: its council size and population with their dates
         and sources, and its voting delegates under § 4 where both are known.

@@ -400,20 +400,41 @@ def _days(start: str | None, end: str | None) -> str:
 
 
 def _summits_doc(summits: list[SummitData], notes: Footnotes, lang: Lang) -> list[Block]:
-    """The Topmøder, one line each: when, where, whether cancelled; then the sources and the
-    note (plain: the id after the value)."""
-    fields = []
+    """The Topmøder, one row each: name, when, where, whether cancelled, with source markers;
+    then each one's note (plain: id, date, end date, cancelled yes/no, then the texts)."""
+    rows, tokens = [], []
     for x in summits:
-        shown = [_days(x["date"], x["end_date"])]
-        if x["place"]:
-            shown.append(x["place"])
-        if x["cancelled"]:
-            shown.append(label("cancelled", lang))
-        note = notes.note(cast("FactData", x))
-        if "note" in x:
-            note += " " + x["note"]
-        fields.append(Field("summit", x["name"], ", ".join(shown), note, (x["id"],)))
-    return [Fields(tuple(fields), label("summits", lang))]
+        where = x["place"] or ""
+        flag = label("cancelled", lang) if x["cancelled"] else ""
+        rows.append((x["id"], x["name"], _days(x["date"], x["end_date"]), where, flag))
+        tokens.append(
+            (
+                x["id"],
+                x["date"] or "-",
+                x["end_date"] or "-",
+                "yes" if x["cancelled"] else "no",
+                where,
+                x["name"],
+            )
+        )
+    blocks: list[Block] = [
+        Table(
+            (
+                label("id", lang),
+                label("name", lang),
+                label("date", lang),
+                label("place", lang),
+                label("cancelled_head", lang),
+            ),
+            tuple(rows),
+            label("summits", lang),
+            key="summit",
+            notes=tuple(notes.note(cast("FactData", x)) for x in summits),
+            plain_rows=tuple(tokens),
+        )
+    ]
+    blocks += [Para("summit_note", f"{x['name']}: {x['note']}") for x in summits if "note" in x]
+    return blocks
 
 
 def _posts_doc(b: BodyData, notes: Footnotes, lang: Lang, as_of: str) -> list[Block]:
@@ -430,5 +451,5 @@ def _posts_doc(b: BodyData, notes: Footnotes, lang: Lang, as_of: str) -> list[Bl
             blocks += holders_blocks(held, notes, lang, role, as_of)
     if b.get("history"):
         blocks.append(Heading(label("history", lang), 2))
-        blocks.append(posts_table(b["history"], notes, lang, "post"))
+        blocks.append(posts_table(b["history"], notes, lang, "post", as_of))
     return blocks

@@ -283,7 +283,14 @@ def municipality_doc(data: dict[str, Any], lang: Lang) -> list[Block]:
                 ("-", label("delegates_unknown", lang).format(day=as_of)),
             )
         )
-    return [Heading(m["name"]), Fields(tuple(fields)), *_history(m, notes, lang), *notes.block()]
+    about = [Para("note", m["note"])] if "note" in m else []
+    return [
+        Heading(m["name"]),
+        Fields(tuple(fields)),
+        *about,
+        *_history(m, notes, lang),
+        *notes.block(),
+    ]
 
 
 def _history(m: MunicipalityData, notes: Footnotes, lang: Lang) -> list[Block]:

@@ -47,6 +47,7 @@ def _edge_data(f: Facts, graph: Graph, edge: Edge, paragraphs: dict[str, Paragra
         out["paragraph"] = {
             "id": paragraph.id,
             "label": paragraph.label,
+            "numbered": paragraph.numbered,
             "title": f.t(paragraph.title),
         }
     out["sources"] = f.sources(edge.sources)

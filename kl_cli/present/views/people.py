@@ -14,7 +14,7 @@ from kl_cli.core.periods import Dated
 from kl_cli.present.doc import Block, Field, Fields, Heading, Para, Table
 from kl_cli.present.i18n import label
 from kl_cli.present.refs import Facts, Footnotes, when
-from kl_cli.present.views import View
+from kl_cli.present.views import View, day
 
 if TYPE_CHECKING:
     from kl_cli.present.shapes import HoldersData, PeopleData, PersonData, PostData
@@ -85,13 +85,23 @@ def post_where(p: PostData) -> str:
     return p.get("unit_name") or p["body_name"]
 
 
-def status_word(p: PostData, lang: Lang) -> str:
+def state(p: PostData, as_of: str) -> str:
+    """A post on the day asked: forecast, current, future (not yet begun) or ended."""
     if p.get("status") == "forecast":
-        return label("forecast", lang)
-    return label("current" if p.get("current", True) else "ended", lang)
+        return "forecast"
+    if p.get("current", True):
+        return "current"
+    start = p["period"]["from"] if "period" in p else None
+    return "future" if start is not None and start > as_of else "ended"
 
 
-def posts_table(posts: Sequence[PostData], notes: Footnotes, lang: Lang, key: str) -> Table:
+def status_word(p: PostData, lang: Lang, as_of: str) -> str:
+    return label(state(p, as_of), lang)
+
+
+def posts_table(
+    posts: Sequence[PostData], notes: Footnotes, lang: Lang, key: str, as_of: str
+) -> Table:
     """Posts by period: the person's id first, then who, role, where, period and status; each
     row's source markers beside it (not in plain)."""
     rows = tuple(
@@ -101,7 +111,7 @@ def posts_table(posts: Sequence[PostData], notes: Footnotes, lang: Lang, key: st
             p["role_label"],
             post_where(p),
             p["period"]["label"] if "period" in p else "",
-            status_word(p, lang),
+            status_word(p, lang, as_of),
         )
         for p in posts
     )
@@ -116,7 +126,21 @@ def posts_table(posts: Sequence[PostData], notes: Footnotes, lang: Lang, key: st
     shown = tuple(
         notes.note(cast("Any", {k: v for k, v in p.items() if k != "period"})) for p in posts
     )
-    return Table(columns, rows, key=key, notes=shown)
+    tokens = tuple(  # plain: ids and tokens, then the texts
+        (
+            p["person"],
+            p["role"],
+            p["body"],
+            p.get("unit", "-"),
+            p["period"]["label"] if "period" in p else "-",
+            state(p, as_of),
+            holder_line(p, lang),
+            post_where(p),
+            p["role_label"],
+        )
+        for p in posts
+    )
+    return Table(columns, rows, key=key, notes=shown, plain_rows=tokens)
 
 
 def holders_blocks(
@@ -162,7 +186,7 @@ def holders_blocks(
         fields.append(
             Field(
                 f"{role}_forecast",
-                label("forecast", lang),
+                label("forecast_head", lang),
                 holder_line(p, lang),
                 _note(p, notes),
                 (p["person"], holder_line(p, lang)),
@@ -238,7 +262,7 @@ def person_doc(data: dict[str, Any], lang: Lang) -> list[Block]:
         ),
     ]
     if p["posts"]:
-        blocks.append(posts_table(p["posts"], notes, lang, "post"))
+        blocks.append(posts_table(p["posts"], notes, lang, "post", day(data)))
         for x in p["posts"]:
             if "note" in x:
                 blocks.append(

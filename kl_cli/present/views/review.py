@@ -12,7 +12,7 @@ from kl_cli.present.i18n import label
 from kl_cli.present.views import View, day
 
 if TYPE_CHECKING:
-    from kl_cli.present.shapes import ReviewData, ReviewItem
+    from kl_cli.present.shapes import ReviewCounts, ReviewData, ReviewItem
 
 CHECKS = ("ended", "disagree", "unsure", "old_source", "undated_source")
 
@@ -47,7 +47,7 @@ def review_view(kb: KnowledgeBase, lang: Lang, older_than: int, *, as_of: date) 
     ]
     data: ReviewData = {
         "older_than_years": older_than,
-        "counts": {c: sum(1 for i in items if i.check == c) for c in CHECKS},
+        "counts": cast("ReviewCounts", {c: sum(1 for i in items if i.check == c) for c in CHECKS}),
         "items": rows,
     }
     return View("review", lang, data, review_doc, as_of=as_of)

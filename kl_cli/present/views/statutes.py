@@ -130,7 +130,10 @@ def paragraph_doc(data: OneParagraphData, lang: Lang) -> list[Block]:
     return [
         Heading(heading, key="title", value=p["title"]),
         Fields(
-            (Field("id", label("id", lang), p["id"]), Field("label", "§", number_shown(p, lang)))
+            (
+                Field("id", label("id", lang), p["id"]),
+                Field("label", "§", number_shown(p, lang), plain=(p["label"],)),
+            )
         ),
         *(Para("fact", x.get("text", ""), notes.note(x)) for x in p["facts"]),
         *notes.block(),
