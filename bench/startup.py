@@ -282,6 +282,15 @@ def build_pairs(
             typer_base(),
             None,
             1.3,
+        ),        # kl 2.0: the parts of the knowledge base most commands never read, and a date
+        Pair("municipalities", case("municipalities", "-f", "plain"), typer_base(), 1.15, 1.3),
+        Pair("people", case("people", "damm", "--json"), typer_base(), 1.15, 1.3),
+        Pair(
+            "bodies as-of",
+            case("bodies", "formand", "--as-of", "2019-06-01", "-f", "plain"),
+            typer_base(),
+            1.15,
+            1.3,
         ),
     ]
     if search:
