@@ -282,7 +282,7 @@ def build_pairs(
             typer_base(),
             None,
             1.3,
-        ),        # kl 2.0: the parts of the knowledge base most commands never read, and a date
+        ),  # kl 2.0: the parts of the knowledge base most commands never read, and a date
         Pair("municipalities", case("municipalities", "-f", "plain"), typer_base(), 1.15, 1.3),
         Pair("people", case("people", "damm", "--json"), typer_base(), 1.15, 1.3),
         Pair(
