@@ -50,7 +50,7 @@ def slot(path: str, record: Any) -> tuple[Any, ...]:
     (a forecast never counts as the successor: covers() is only asked of confirmed ones)."""
     place = path.rsplit("[", 1)[0] if path.endswith("]") else path
     if isinstance(record, Post):
-        return ("posts", record.body, record.role, record.unit, record.person)
+        return ("posts", record.body, record.role, record.unit)  # the post, whoever holds it
     if isinstance(record, Count):
         return (place, record.label.da)
     if isinstance(record, Unit):
