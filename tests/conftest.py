@@ -110,3 +110,19 @@ def check_golden(name: str, text: str) -> None:
         path.write_text(text, encoding="utf-8")
     assert path.exists(), f"missing golden file {path}; run with KL_UPDATE_GOLDEN=1"
     assert text == path.read_text(encoding="utf-8"), f"{name} differs from its golden file"
+
+
+def drain(fd: int) -> bytes:
+    """Everything a child writes to the terminal whose master end is `fd`, until it closes it."""
+    import os
+
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    return b"".join(chunks)

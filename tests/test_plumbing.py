@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import BUNDLED, ROOT, assert_error, kb_text, run, widest_line
+from tests.conftest import BUNDLED, ROOT, assert_error, drain, kb_text, run, widest_line
 from tests.hostile import HUGE, SGR, sources
 
 # --- plumbing: pipes, full disks, closed streams, signals, encodings, widths ----------------------
@@ -208,15 +208,7 @@ def test_any_columns_value_shows_all_data_on_a_terminal(columns: str, tmp_path: 
             stdin=subprocess.DEVNULL, stdout=slave, stderr=subprocess.PIPE,
         )  # fmt: skip
         os.close(slave)
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:  # EIO: the child closed the terminal
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
+        chunks = [drain(master)]
         assert proc.wait(timeout=60) == 0
     finally:
         os.close(master)

@@ -17,7 +17,7 @@ from kl_cli.present.doc import Notes, Notice
 from kl_cli.present.render import link_target, to_rich
 from kl_cli.present.views import org
 from kl_cli.store.load import load_bundled
-from tests.conftest import kb_data, run, write_kb
+from tests.conftest import drain, kb_data, run, write_kb
 from tests.test_cli import COMMANDS
 from tests.test_plumbing import KL, kl_env
 
@@ -103,15 +103,7 @@ def on_terminal(args: list[str], tmp_path: Path, **env: str) -> str:
             stderr=subprocess.PIPE,
         )
         os.close(slave)
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:  # EIO: the child closed the terminal
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
+        chunks = [drain(master)]
         assert proc.wait(timeout=60) == 0
     finally:
         os.close(master)
