@@ -15,3 +15,12 @@ def voting_delegates(population: int, per_delegate: int, cap: int | None) -> tup
     if cap is not None and uncapped > cap:
         return cap, True
     return uncapped, False
+
+
+def delegates_arithmetic(population: int, per_delegate: int, cap: int | None) -> str:
+    """§ 4 written out: '⌈40500 / 8000⌉ = 6', and '; min(6, 31) = 6' with a cap."""
+    uncapped = voting_delegates(population, per_delegate, None)[0]
+    text = f"⌈{population} / {per_delegate}⌉ = {uncapped}"
+    if cap is not None:
+        text += f"; min({uncapped}, {cap}) = {voting_delegates(population, per_delegate, cap)[0]}"
+    return text

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from kl_cli.core import holders
 from kl_cli.core.models import KnowledgeBase, Lang, Municipality
-from kl_cli.core.rules import voting_delegates
+from kl_cli.core.rules import delegates_arithmetic, voting_delegates
 from kl_cli.present.doc import Block, Field, Fields, Heading, Para, Table
 from kl_cli.present.i18n import label
 from kl_cli.present.refs import Facts, Footnotes, when
@@ -83,7 +83,6 @@ def _delegates(f: Facts, kb: KnowledgeBase, place: holders.Place) -> ComputedDel
         return None  # the sources disagree on the council size, and it changes the answer
     seats = min(c.entry.seats for c in council)
     count, capped = voting_delegates(population.value, per, seats)
-    uncapped = voting_delegates(population.value, per, None)[0]
     cap = kb.statutes.delegates.cap
     return {
         "delegates": count,
@@ -92,8 +91,7 @@ def _delegates(f: Facts, kb: KnowledgeBase, place: holders.Place) -> ComputedDel
         "council_seats": seats,
         "cap_applied": capped,
         "cap_confidence": cap.confidence or "high",
-        "arithmetic": f"⌈{population.value} / {per}⌉ = {uncapped}; "
-        f"min({uncapped}, {seats}) = {count}",
+        "arithmetic": delegates_arithmetic(population.value, per, seats),
         "computed_by_kl": True,
     }
 

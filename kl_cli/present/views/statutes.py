@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from kl_cli.core.kinds import titled
 from kl_cli.core.models import KnowledgeBase, Lang, Paragraph
-from kl_cli.core.rules import delegates_needed, voting_delegates
+from kl_cli.core.rules import delegates_arithmetic, delegates_needed, voting_delegates
 from kl_cli.present.doc import Block, Field, Fields, Heading, Para, Table
 from kl_cli.present.i18n import confidence, label
 from kl_cli.present.refs import Facts, Footnotes
@@ -205,10 +205,7 @@ def delegates(
     f = Facts(kb, lang, as_of)
     d = kb.statutes.delegates
     count, capped = voting_delegates(population, d.inhabitants_per_delegate, seats)
-    uncapped = voting_delegates(population, d.inhabitants_per_delegate, None)[0]
-    arithmetic = f"⌈{population} / {d.inhabitants_per_delegate}⌉ = {uncapped}"
-    if seats is not None:
-        arithmetic += f"; min({uncapped}, {seats}) = {count}"
+    arithmetic = delegates_arithmetic(population, d.inhabitants_per_delegate, seats)
     data: DelegatesData = {
         "rule": f.fact(d.rule),
         "cap": f.fact(d.cap),
