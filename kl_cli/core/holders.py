@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from kl_cli.core.models import KnowledgeBase, Municipality, Person, Post
-from kl_cli.core.periods import Dated, Periods, as_of, earliest, last_known, latest
+from kl_cli.core.periods import Dated, Periods, as_of, covers, earliest, last_known, latest
 
 ROLES = ("formand", "naestformand", "medlem")
 CHAIRS = ("formand", "naestformand")
@@ -98,15 +98,9 @@ def place(kb: KnowledgeBase, ps: Periods, m: Municipality, day: date) -> Place:
             unit = next((u for b in kb.bodies for u in b.units if u.id == r.kkr), None)
             # The region's link to its KKR, and the KKR itself, must both hold on the day.
             spans = [ps.span(r), ps.span(unit) if unit is not None else None]
-            if unit is not None and all(x is None or _covers(x, day) for x in spans):
+            if unit is not None and all(x is None or covers(x, day) for x in spans):
                 kkr = r.kkr
     return Place(region, kkr, answer(m.council, ps, day), population_on(m, day))
-
-
-def _covers(span: Any, day: date) -> bool:
-    from kl_cli.core.periods import covers
-
-    return covers(span, day)
 
 
 def population_on(m: Municipality, day: date) -> Any:

@@ -7,6 +7,7 @@ the (unevaluated) annotations instead and share one generic __init__.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any, ClassVar, dataclass_transform
 
 
@@ -98,6 +99,20 @@ def lazy(record: Record, fields: dict[str, Any]) -> None:
     for name in fields:
         ns.pop(name, None)
     ns["__lazy__"] = dict(fields)
+
+
+def walk(obj: Any, path: str = "") -> Iterator[tuple[str, Record]]:
+    """Every record below `obj` with its key path (`bodies[3].counts[0]`), in document order."""
+    if isinstance(obj, Record):
+        if path:
+            yield path, obj
+        for name in obj.__fields__:
+            value = getattr(obj, name)
+            if isinstance(value, Record | tuple):
+                yield from walk(value, f"{path}.{name}" if path else name)
+    elif isinstance(obj, tuple):
+        for i, x in enumerate(obj):
+            yield from walk(x, f"{path}[{i}]")
 
 
 def fields(record_or_class: Any) -> tuple[str, ...]:

@@ -9,7 +9,6 @@ Stdlib only, no I/O.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -25,24 +24,10 @@ from kl_cli.core.models import (
     Post,
     Unit,
 )
-from kl_cli.core.periods import Periods, Span, covers, earliest, future, latest, periods
-from kl_cli.core.record import Record
+from kl_cli.core.periods import Span, covers, earliest, future, label, latest, periods
+from kl_cli.core.record import walk
 
 DATED = (Fact, NamedFact, Count, Unit, Edge, Post, Committee, Membership, CouncilSize)
-
-
-def walk(obj: Any, path: str = "") -> Iterator[tuple[str, Record]]:
-    """Every record below `obj` with its key path (`bodies[3].counts[0]`), in document order."""
-    if isinstance(obj, Record):
-        if path:
-            yield path, obj
-        for name in obj.__fields__:
-            value = getattr(obj, name)
-            if isinstance(value, Record | tuple):
-                yield from walk(value, f"{path}.{name}" if path else name)
-    elif isinstance(obj, tuple):
-        for i, x in enumerate(obj):
-            yield from walk(x, f"{path}[{i}]")
 
 
 def slot(path: str, record: Any) -> tuple[Any, ...]:
@@ -110,8 +95,6 @@ def _ended(entries: list[tuple[str, Any, Span | None]], day: date) -> list[Item]
     if not ended:
         return []
     path, record, span = max(ended, key=lambda x: earliest(x[2].end or "9999"))
-    from kl_cli.core.periods import label
-
     return [Item("ended", path, label(span), record)]
 
 
@@ -132,6 +115,3 @@ def _overlap(a: Span, b: Span) -> bool:
     start = max(latest(x.start) if x.start else date.min for x in (a, b))
     end = min(earliest(x.end) if x.end else date.max for x in (a, b))
     return start <= end
-
-
-__all__ = ["Item", "Periods", "review", "walk"]

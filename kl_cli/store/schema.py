@@ -9,7 +9,7 @@ from typing import Any, Literal, TypeVar, get_args, get_origin
 
 from kl_cli.core import periods
 from kl_cli.core.models import SUPPORTED_SCHEMA_VERSIONS, KnowledgeBase, Validity
-from kl_cli.core.record import Record
+from kl_cli.core.record import Record, walk
 from kl_cli.errors import Problem
 from kl_cli.store.yamlsafe import Node
 
@@ -347,23 +347,7 @@ def _source_refs(kb: KnowledgeBase) -> Refs:
     checked with this on every use (kl_cli/store/compiled.py loads_checked).
     """
 
-    def record(obj: Record, path: str) -> Refs:
-        if path:
-            refs, period = getattr(obj, "sources", None), getattr(obj, "period", None)
-            if refs is not None or isinstance(period, str):
-                yield path, refs, period if isinstance(period, str) else None
-        for name in obj.__fields__:
-            value = getattr(obj, name)
-            if isinstance(value, Record):
-                yield from record(value, f"{path}.{name}" if path else name)
-            elif isinstance(value, tuple):
-                yield from items(value, f"{path}.{name}" if path else name)
-
-    def items(values: tuple[Any, ...], path: str) -> Refs:
-        for i, x in enumerate(values):
-            if isinstance(x, Record):
-                yield from record(x, f"{path}[{i}]")
-            elif isinstance(x, tuple):
-                yield from items(x, f"{path}[{i}]")
-
-    return record(kb, "")
+    for path, obj in walk(kb):
+        refs, period = getattr(obj, "sources", None), getattr(obj, "period", None)
+        if refs is not None or isinstance(period, str):
+            yield path, refs, period if isinstance(period, str) else None
