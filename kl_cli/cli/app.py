@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from kl_cli import __version__
-from kl_cli.cli.command import emit, kl_command, load
+from kl_cli.cli.command import build_on_demand, emit, kl_command, load
 from kl_cli.cli.commands import kbfile, org, places, reference, schema, search
 from kl_cli.cli.commands.completion import KlGroup
 from kl_cli.cli.env import ENVIRONMENT
@@ -99,6 +99,7 @@ org.register(app)
 search.register(app)
 schema.register(app)
 places.register(app)
+build_on_demand(app)  # after every registration: a run builds only the commands it looks up
 
 
 def main() -> None:

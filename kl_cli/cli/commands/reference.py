@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from kl_cli.cli.command import Group, emit, kl_command, load, suggestion
+from kl_cli.cli.command import Group, emit, kl_command, load, runnable, suggestion
 from kl_cli.cli.commands.completion import IdOf, paragraph_items
 from kl_cli.cli.options import Opts, whole_number
 from kl_cli.errors import NoSuchCommand, UsageError
@@ -237,8 +237,7 @@ def statutes_paragraph(opts: Opts, paragraph: ParagraphArg) -> None:
     except LookupFailed:
         # a mistyped command, if it is close to one users can run (the group's usage line is
         # shown: Group.invoke)
-        commands = [c.name for c in statutes_app.registered_commands if c.name and not c.hidden]
-        close = suggestion(paragraph.lower(), commands)
+        close = suggestion(paragraph.lower(), runnable(StatutesGroup))
         if close:
             raise NoSuchCommand(f"No such command {paragraph!r}.{close}") from None
         raise
