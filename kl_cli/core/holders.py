@@ -89,18 +89,44 @@ class Place(NamedTuple):
     population: Any  # Population | None
 
 
+class Places:
+    """Where the municipalities are on one day. Each region's KKR is worked out once, however
+    many municipalities ask (`kl municipalities` asks for all 98)."""
+
+    def __init__(self, kb: KnowledgeBase, ps: Periods, day: date):
+        self.kb, self.ps, self.day = kb, ps, day
+        self._kkr: dict[str, str | None] = {}
+
+    def region(self, m: Municipality) -> tuple[Answer, str | None]:
+        """The municipality's region on the day, and that region's KKR (None where the
+        sources do not say which KKR it is in then)."""
+        region = answer(m.regions, self.ps, self.day)
+        if not region.current:
+            return region, None
+        rid = region.current[0].entry.region
+        if rid not in self._kkr:
+            self._kkr[rid] = self._kkr_of(rid)
+        return region, self._kkr[rid]
+
+    def _kkr_of(self, rid: str) -> str | None:
+        r = next((x for x in self.kb.regions if x.id == rid), None)
+        if r is None or r.kkr is None:
+            return None
+        unit = next((u for b in self.kb.bodies for u in b.units if u.id == r.kkr), None)
+        if unit is None:
+            return None
+        # The region's link to its KKR, and the KKR itself, must both hold on the day.
+        spans = [self.ps.span(r), self.ps.span(unit)]
+        return r.kkr if all(x is None or covers(x, self.day) for x in spans) else None
+
+    def place(self, m: Municipality) -> Place:
+        region, kkr = self.region(m)
+        return Place(region, kkr, answer(m.council, self.ps, self.day), population_on(m, self.day))
+
+
 def place(kb: KnowledgeBase, ps: Periods, m: Municipality, day: date) -> Place:
-    region = answer(m.regions, ps, day)
-    kkr = None
-    if region.current:
-        r = next((x for x in kb.regions if x.id == region.current[0].entry.region), None)
-        if r is not None and r.kkr is not None:
-            unit = next((u for b in kb.bodies for u in b.units if u.id == r.kkr), None)
-            # The region's link to its KKR, and the KKR itself, must both hold on the day.
-            spans = [ps.span(r), ps.span(unit) if unit is not None else None]
-            if unit is not None and all(x is None or covers(x, day) for x in spans):
-                kkr = r.kkr
-    return Place(region, kkr, answer(m.council, ps, day), population_on(m, day))
+    """One municipality on a day (Places, for many)."""
+    return Places(kb, ps, day).place(m)
 
 
 def population_on(m: Municipality, day: date) -> Any:

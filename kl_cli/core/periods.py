@@ -10,6 +10,7 @@ time in 2026, and a fact whose period has ended is never shown as current.
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
@@ -38,6 +39,9 @@ def parse_partial(text: str) -> tuple[int, int | None, int | None] | None:
     return year, month, day
 
 
+# earliest and latest are asked of the same few dozen dates thousands of times a run (each of the
+# 98 municipalities' regions and councils): parsed once each.
+@functools.cache
 def earliest(text: str) -> date:
     """The first day a partial date may mean."""
     parsed = parse_partial(text)
@@ -47,6 +51,7 @@ def earliest(text: str) -> date:
     return date(year, month or 1, day or 1)
 
 
+@functools.cache
 def latest(text: str) -> date:
     """The last day a partial date may mean."""
     parsed = parse_partial(text)

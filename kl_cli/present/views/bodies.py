@@ -153,7 +153,8 @@ def _posts(f: Facts, kb: KnowledgeBase, b: Body, data: dict[str, Any]) -> None:
     if b.id == "kkr" and kb.municipalities:
         from kl_cli.core.folding import fold
 
-        where = {m.id: holders.place(kb, ps, m, day).kkr for m in kb.municipalities}
+        places = holders.Places(kb, ps, day)
+        where = {m.id: places.region(m)[1] for m in kb.municipalities}
         ordered = sorted(kb.municipalities, key=lambda m: fold(m.name, True))
         for unit in data.get("units", []):
             unit["municipalities_as_of"] = [

@@ -32,22 +32,39 @@ def _unit_names(kb: KnowledgeBase, f: Facts) -> dict[str, str]:
     return {u.id: f.t(u.name) for b in kb.bodies for u in b.units}
 
 
+class _Names:
+    """Region and KKR names in one language, looked up once a view."""
+
+    def __init__(self, kb: KnowledgeBase, f: Facts):
+        self.regions = _region_names(kb, f)
+        self.units = _unit_names(kb, f)
+
+
 def municipality_data(
-    f: Facts, kb: KnowledgeBase, m: Municipality, *, full: bool
+    f: Facts, kb: KnowledgeBase, m: Municipality, places: holders.Places, names: _Names
 ) -> MunicipalityData:
-    place = holders.place(kb, f.periods, m, f.as_of)
-    regions, units = _region_names(kb, f), _unit_names(kb, f)
+    """A municipality's row of the list: code, name, region and KKR on the day."""
+    answer, kkr = places.region(m)
     out: dict[str, Any] = {"id": m.id, "code": m.code, "name": m.name}
-    region = place.region.current or place.region.last_known
+    region = answer.current or answer.last_known
+    regions, units = names.regions, names.units
     if region:
         r = region[0]
         out["region"] = {"id": r.entry.region, "name": regions.get(r.entry.region, "")}
         f.dated(out["region"], r.entry)
     else:
         out["region"] = None
-    out["kkr"] = {"id": place.kkr, "name": units.get(place.kkr, "")} if place.kkr else None
-    if not full:
-        return cast("MunicipalityData", out)
+    out["kkr"] = {"id": kkr, "name": units.get(kkr, "")} if kkr else None
+    return cast("MunicipalityData", out)
+
+
+def municipality_full(f: Facts, kb: KnowledgeBase, m: Municipality) -> MunicipalityData:
+    """One municipality in full: its row, then every region, council size and population
+    figure with their dates and sources, and its § 4 delegates on the day."""
+    places = holders.Places(kb, f.periods, f.as_of)
+    names = _Names(kb, f)
+    regions = names.regions
+    out: dict[str, Any] = dict(municipality_data(f, kb, m, places, names))
     out["sources"] = f.sources(m.sources)
     if m.confidence:
         out["confidence"] = m.confidence
@@ -67,7 +84,7 @@ def municipality_data(
     out["population"] = [
         noted(p, {"value": p.value, "date": p.date} | f.fact(p, text=False)) for p in m.population
     ]
-    out["delegates"] = _delegates(f, kb, place)
+    out["delegates"] = _delegates(f, kb, places.place(m))
     return cast("MunicipalityData", out)
 
 
@@ -98,12 +115,16 @@ def _delegates(f: Facts, kb: KnowledgeBase, place: holders.Place) -> ComputedDel
 
 def municipalities(kb: KnowledgeBase, lang: Lang, *, as_of: date) -> View:
     f = Facts(kb, lang, as_of)
+    places = holders.Places(kb, f.periods, as_of)
+    names = _Names(kb, f)
+    rows = [
+        municipality_data(f, kb, m, places, names)
+        for m in sorted(kb.municipalities, key=lambda m: m.code)
+    ]
     data: MunicipalitiesData = {
-        "municipalities": [
-            municipality_data(f, kb, m, full=False)
-            for m in sorted(kb.municipalities, key=lambda m: m.code)
-        ],
-        "kkr_after_merger_known": _kkr_known(kb, f),
+        "municipalities": rows,
+        # whether the sources say which KKR each municipality is in on the day
+        "kkr_after_merger_known": all(row["kkr"] for row in rows),
         "regions": [_region_data(f, r) for r in kb.regions],
     }
     return View("municipalities", lang, data, municipalities_doc, as_of=as_of)
@@ -116,11 +137,6 @@ def _region_data(f: Facts, r: Any) -> RegionRow:
     if r.note is not None:
         out["note"] = f.t(r.note)
     return cast("RegionRow", out)
-
-
-def _kkr_known(kb: KnowledgeBase, f: Facts) -> bool:
-    """Whether the sources say which KKR each municipality is in on the day."""
-    return all(holders.place(kb, f.periods, m, f.as_of).kkr for m in kb.municipalities)
 
 
 def municipalities_doc(data: MunicipalitiesData, lang: Lang) -> list[Block]:
@@ -176,7 +192,7 @@ def municipalities_doc(data: MunicipalitiesData, lang: Lang) -> list[Block]:
 
 def municipality(kb: KnowledgeBase, lang: Lang, m: Municipality, *, as_of: date) -> View:
     f = Facts(kb, lang, as_of)
-    data = {"municipality": municipality_data(f, kb, m, full=True)}
+    data = {"municipality": municipality_full(f, kb, m)}
     return View("municipality", lang, data, municipality_doc, as_of=as_of)
 
 
