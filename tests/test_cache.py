@@ -394,13 +394,44 @@ def test_ownership_is_checked_against_the_effective_uid(
     assert all_files(isolated_env) == [entry] and b"FORGED" in (kl / entry.name).read_bytes()
 
 
+def read_entry(text: str) -> Data:
+    """A compiled entry as {"header": its header line, "kb": its first section, revived as
+    JSON}, for a test to change and `write_entry` to put together again."""
+    head, _, body = text.partition("\n")
+    header = json.loads(head)
+    start, end = header["kb"]
+    return {"header": header, "kb": json.loads(body[start:end]), "body": body}
+
+
+def write_entry(data: Data) -> str:
+    """The entry with its (changed) kb section in place, every later span moved to match; a
+    test's own changes to the header's spans stand (ASCII escapes, so a lone surrogate is
+    written as a text can hold it)."""
+    header, body = data["header"], data["body"]
+    old = json.loads(json.dumps(header))
+    start, end = old["kb"] if "kb_span" not in data else data["kb_span"]
+    kb = json.dumps(data["kb"], ensure_ascii=True)
+    shift = len(kb) - (end - start)
+
+    def moved(span: Any) -> Any:
+        if isinstance(span, list) and len(span) == 2 and all(type(x) is int for x in span):
+            return [x + shift if x >= end else x for x in span]
+        return span
+
+    if header["kb"] == old["kb"]:
+        header["kb"] = [start, start + len(kb)]
+    header["parts"] = {k: moved(v) for k, v in header.get("parts", {}).items()}
+    header["sources"] = {k: moved(v) for k, v in header.get("sources", {}).items()}
+    return json.dumps(header, ensure_ascii=True) + "\n" + body[:start] + kb + body[end:]
+
+
 def forged_entry(entry: Path) -> bytes:
     """A well-formed entry of the same knowledge base, with another text in it."""
-    data = json.loads(entry.read_text(encoding="utf-8"))
+    data = read_entry(entry.read_text(encoding="utf-8"))
     bodies = data["kb"]["bodies"]
     (body,) = (b for b in bodies if b["id"] == "bestyrelse")
     body["role"]["text"] = {"$": "Text", "da": "FORGED", "en": "FORGED"}
-    return json.dumps(data).encode()
+    return write_entry(data).encode()
 
 
 @pytest.mark.parametrize("kind", ["other-owner", "group-writable", "world-writable"])
@@ -549,6 +580,22 @@ def _duplicate_body(data: Data) -> None:
     _body(data, "formand")["id"] = "bestyrelse"
 
 
+def _span(where: str, key: str, span: Any) -> Callable[[Data], None]:
+    """Set a span of the header: of a part (where "parts") or of a source (where "sources")."""
+
+    def mutate(data: Data) -> None:
+        data["header"][where][key] = span(data["header"][where][key], len(data["body"]))
+
+    return mutate
+
+
+def _swap_sources(data: Data) -> None:
+    """Two sources each stored under the other's id: every text valid, the ids wrong."""
+    sources = data["header"]["sources"]
+    a, b = list(sources)[:2]
+    sources[a], sources[b] = sources[b], sources[a]
+
+
 BODY = ("bodies", "bestyrelse")
 FORGED_KB = {
     "name-is-a-number": (_set("bodies.1.name.da", 5), BODY),
@@ -585,6 +632,22 @@ FORGED_KB = {
     "unknown-confidence": (_set("bodies.1.role.confidence", "certain"), BODY),
     "schema-version-3": (_set("schema_version", 3), ("about",)),
     "mission-a-list": (_set("about.mission", []), ("about",)),
+    "source-span-past-the-end": (
+        _span("sources", "seed", lambda span, size: [span[0], size + 10]),
+        ("sources", "--json"),
+    ),
+    "source-span-negative": (_span("sources", "seed", lambda s, n: [-5, s[1]]), ("sources",)),
+    "source-span-not-numbers": (_span("sources", "seed", lambda s, n: ["0", "9"]), ("sources",)),
+    "source-span-half-a-record": (
+        _span("sources", "seed", lambda s, n: [s[0], s[0] + (s[1] - s[0]) // 2]),
+        ("sources",),
+    ),
+    "sources-under-each-other's-ids": (_swap_sources, ("sources", "--json")),
+    "part-span-of-a-source": (
+        lambda data: data["header"]["parts"].update(people=data["header"]["sources"]["seed"]),
+        ("people",),
+    ),
+    "part-missing": (lambda data: data["header"]["parts"].pop("posts"), ("people",)),
     "untagged-record": (
         _set("about.mission", {"text": {"da": "x", "en": "y"}, "sources": ["seed"]}),
         ("about",),
@@ -600,9 +663,14 @@ def entries_by_kind(cache: Path) -> tuple[Path, Path | None]:
 
 
 def forge(entry: Path, mutate: Callable[[Data], None]) -> None:
-    data = json.loads(entry.read_text(encoding="utf-8"))
+    if INDEX_ENTRY.fullmatch(entry.name):  # a search index: one JSON document
+        data = json.loads(entry.read_text(encoding="utf-8"))
+        mutate(data)
+        entry.write_text(json.dumps(data, ensure_ascii=True), encoding="ascii")
+        return
+    data = read_entry(entry.read_text(encoding="utf-8"))
     mutate(data)
-    entry.write_text(json.dumps(data, ensure_ascii=True), encoding="ascii")
+    entry.write_text(write_entry(data), encoding="utf-8")
 
 
 @pytest.mark.parametrize("case", list(FORGED_KB), ids=list(FORGED_KB))

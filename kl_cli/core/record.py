@@ -7,7 +7,7 @@ the (unevaluated) annotations instead and share one generic __init__.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, ClassVar, dataclass_transform
 
 
@@ -98,7 +98,45 @@ def lazy(record: Record, fields: dict[str, Any]) -> None:
     ns = object.__getattribute__(record, "__dict__")
     for name in fields:
         ns.pop(name, None)
-    ns["__lazy__"] = dict(fields)
+    ns.setdefault("__lazy__", {}).update(fields)
+
+
+def lazy_by_id(record: Record, name: str, entries: dict[str, Callable[[], Any]]) -> None:
+    """Give a tuple field of records with ids as one thunk per entry, in order: `by_id` revives
+    only the entries asked for (a command that cites two sources revives two), the field itself
+    all of them."""
+    index = _ById(entries)
+    lazy(record, {name: lambda: tuple(index[key] for key in entries)})
+    object.__getattribute__(record, "__dict__").setdefault("__by_id__", {})[name] = index
+
+
+def by_id(record: Record, name: str) -> Mapping[str, Any]:
+    """The entries of a tuple field of records with ids, by id (revived one by one where the
+    field was given lazily by id; else made once from the field and kept)."""
+    ns = object.__getattribute__(record, "__dict__")
+    held = ns.setdefault("__by_id__", {})
+    if name not in held:
+        held[name] = {entry.id: entry for entry in getattr(record, name)}
+    return held[name]  # type: ignore[no-any-return]
+
+
+class _ById(Mapping[str, Any]):
+    """Entries by id, each revived on first look-up and kept."""
+
+    def __init__(self, thunks: dict[str, Callable[[], Any]]) -> None:
+        self._thunks = thunks
+        self._revived: dict[str, Any] = {}
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self._revived:
+            self._revived[key] = self._thunks[key]()  # KeyError for an unknown id
+        return self._revived[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._thunks)
+
+    def __len__(self) -> int:
+        return len(self._thunks)
 
 
 def walk(obj: Any, path: str = "") -> Iterator[tuple[str, Record]]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from kl_cli.core import periods
 from kl_cli.core.models import Fact, KnowledgeBase, Lang, NamedFact, Source, Text
+from kl_cli.core.record import by_id
 from kl_cli.present.doc import Notes
 from kl_cli.present.i18n import label
 
@@ -40,7 +41,7 @@ class Facts:
         self.lang = lang
         self.as_of = as_of
         self.periods = periods.periods(kb)
-        self._sources = {s.id: s for s in kb.sources}
+        self._sources = by_id(kb, "sources")  # revives only the sources a view cites
 
     def t(self, text: Text) -> str:
         return text.get(self.lang)
