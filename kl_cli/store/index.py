@@ -31,19 +31,17 @@ def index_to_json(index: SearchIndex) -> str:
     return json.dumps(payload, ensure_ascii=False)
 
 
-def index_from_json(text: str) -> SearchIndex:
-    """Read a cached index; raise ValueError (or TypeError, ...) unless it is an index of this
-    version that kl could have written: a cache entry is a hint, and a bad one is a miss.
-
-    Each check runs over a whole column at C speed (an index holds every text three times): the
-    type of every field of every row, ranks in range, source ids unique and every cited one
-    known, no text holding the separator or a lone surrogate.
+def index_from_json(text: str, *, checked: bool = True) -> SearchIndex:
+    """Read an index; raise ValueError (or TypeError, ...) unless it is an index of this version
+    that kl could have written: a cache entry is a hint, and a bad one is a miss. Unchecked:
+    the bundled data/kl.search.json, which the tests check fresh (checking it cost every
+    `kl search` some 2 ms; an entry is still checked for its types when it is a hit).
     """
     import json
 
     from kl_cli.store.compiled import lone_surrogate
 
-    if lone_surrogate(text):
+    if checked and lone_surrogate(text):
         raise ValueError("a text holds a lone surrogate")
     data = json.loads(text)
     if type(data) is not dict or data.get("format") != INDEX_FORMAT:
@@ -51,6 +49,22 @@ def index_from_json(text: str) -> SearchIndex:
     rows, texts, longs, shorts, listed = (
         data[key] for key in ("rows", "texts", "long", "short", "sources")
     )
+    if checked:
+        _check(rows, texts, longs, shorts, listed)
+    sources = tuple(Source(sid, Text(da, en), url) for sid, da, en, url in listed)
+    shorts = [f if s is None else s for s, f in zip(shorts, longs, strict=True)]
+    if checked:
+        for strings in (texts, longs, shorts):
+            # no text may hold the separator itself: the joined corpus would misplace matches
+            if SEP.join(strings).count(SEP) != max(len(strings) - 1, 0):
+                raise ValueError("not a search index")
+    return SearchIndex(rows, texts, longs, shorts, sources)
+
+
+def _check(rows: Any, texts: Any, longs: Any, shorts: Any, listed: Any) -> None:
+    """Each check runs over a whole column at C speed (an index holds every text three times):
+    the type of every field of every row, ranks in range, source ids unique and every cited one
+    known."""
     columns = (rows, texts, longs, shorts, listed)
     if not (_only(list, columns) and _only(list, rows, listed)):
         raise ValueError("not a search index")
@@ -71,13 +85,6 @@ def index_from_json(text: str) -> SearchIndex:
         and set(cited_ids) <= set(sids)
     ):
         raise ValueError("not a search index")
-    sources = tuple(Source(sid, Text(da, en), url) for sid, da, en, url in listed)
-    shorts = [f if s is None else s for s, f in zip(shorts, longs, strict=True)]
-    for strings in (texts, longs, shorts):
-        # no text may hold the separator itself: the joined corpus would misplace matches
-        if SEP.join(strings).count(SEP) != max(len(strings) - 1, 0):
-            raise ValueError("not a search index")
-    return SearchIndex(rows, texts, longs, shorts, sources)
 
 
 def _only(kind: type, *columns: Sequence[Any]) -> bool:

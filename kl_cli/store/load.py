@@ -119,7 +119,7 @@ def load_search_index(
 
     if data is None:  # precompiled beside data/kl.json (a test checks that it is fresh)
         with open(data_dir() / KB_INDEX, encoding="utf-8") as f:
-            return index_from_json(f.read()), None
+            return index_from_json(f.read(), checked=False), None
     from kl_cli.store.yamlsafe import read_bytes
 
     # Read once: the index is cached under the hash of the very bytes it is built from, even
