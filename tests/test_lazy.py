@@ -95,3 +95,25 @@ def test_revived_lazily_is_the_same_knowledge_base_as_revived_whole() -> None:
     again = compiled.loads(text)
     first = by_id(again, "sources")["seed"]
     assert again.sources[0] is first
+
+
+def test_a_search_makes_snippets_only_for_the_hits_it_shows(
+    isolated_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kl_cli.core import search
+
+    made: list[str] = []
+    snippet = search.make_snippet
+
+    def counted(text: str, spans: Any, *args: Any) -> Any:
+        made.append(text)
+        return snippet(text, spans, *args)
+
+    monkeypatch.setattr(search, "make_snippet", counted)
+    result = run("search", "bestyrelse", "--limit", "3", "--json")
+    assert result.exit_code == 0, result.stderr
+    import json
+
+    data = json.loads(result.stdout)
+    assert data["total"] > 10 and len(data["hits"]) == 3
+    assert len(made) == 3

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kl_cli.core import periods
 from kl_cli.core.models import Period, Validity
@@ -133,3 +135,24 @@ def test_last_known_is_the_latest_ended_not_one_still_to_come() -> None:
     dated = periods.as_of(entries, ps, date(2023, 1, 1))
     assert not any(d.current for d in dated)
     assert [d.entry.period for d in periods.last_known(dated, date(2023, 1, 1))] == ["2018-2022"]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.from_regex(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?", fullmatch=True)
+    | st.text(alphabet="0123456789-\n ２x", max_size=11)
+    | st.text(max_size=11)
+)
+def test_partial_dates_are_read_as_the_iso_pattern_says(text: str) -> None:
+    import calendar
+    import re
+
+    m = re.fullmatch(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?", text)
+    expected = None
+    if m:
+        year, month, day = int(m[1]), m[2] and int(m[2]), m[3] and int(m[3])
+        ok = year >= 1 and (month is None or 1 <= month <= 12)
+        if ok and day is not None and month is not None:
+            ok = 1 <= day <= calendar.monthrange(year, month)[1]
+        expected = (year, month, day) if ok else None
+    assert parse_partial(text) == expected

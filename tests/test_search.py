@@ -422,3 +422,34 @@ def test_a_text_of_long_decompositions_is_searchable_by_itself(tmp_path: Path) -
     result = run("--data", str(path), "search", "\ufdfa", "-f", "plain")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("value\tdagsordenen\t")
+
+
+def _fold_map_by_character(text: str, long: bool) -> tuple[str, list[int]]:
+    """fold_map as it first was: every character a step of its own (the reference)."""
+    from kl_cli.core.folding import _APOSTROPHES, _LONG, _SHORT, _strip_accents
+
+    out: list[str] = []
+    where: list[int] = []
+    seen, space = False, -1
+    for i, ch in enumerate(text):
+        c = ch.translate(_APOSTROPHES).casefold()
+        if c.isspace():
+            if seen and space < 0:
+                space = i
+            continue
+        if space >= 0:
+            out.append(" ")
+            where.append(space)
+            space = -1
+        seen = True
+        folded = _strip_accents(c.translate(_LONG if long else _SHORT))
+        out.append(folded)
+        where.extend([i] * len(folded))
+    return "".join(out), where
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(" \t\nabcABC`'’ÆØÅæøåé\u030aßﬁ!~.1")) | st.text())
+def test_fold_map_taking_ascii_runs_whole_maps_as_character_by_character(text: str) -> None:
+    for long in (True, False):
+        assert fold_map(text, long) == _fold_map_by_character(text, long)

@@ -9,7 +9,6 @@ time in 2026, and a fact whose period has ended is never shown as current.
 
 from __future__ import annotations
 
-import calendar
 import functools
 import re
 from collections.abc import Iterable, Sequence
@@ -18,21 +17,31 @@ from typing import Any, NamedTuple
 
 from kl_cli.core.models import KnowledgeBase, Period, Validity
 
-ISO_PARTIAL = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?\Z")
+def days_in(year: int, month: int) -> int:
+    """The number of days of a month (the calendar module costs a millisecond to import)."""
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
 
 
 def parse_partial(text: str) -> tuple[int, int | None, int | None] | None:
     """(year, month, day) of an ISO date of any precision, or None if it is not one."""
-    m = ISO_PARTIAL.match(text)
-    if not m:
+    # YYYY, YYYY-MM or YYYY-MM-DD, ASCII digits only (read by hand: a regular expression
+    # costs every run its compilation)
+    if len(text) not in (4, 7, 10) or not text.isascii():
         return None
-    year = int(m[1])
-    month = int(m[2]) if m[2] else None
-    day = int(m[3]) if m[3] else None
+    pieces = text.split("-")
+    if [len(p) for p in pieces] != [4, 2, 2][: len(pieces)] or not all(
+        p.isdigit() for p in pieces
+    ):
+        return None
+    year = int(pieces[0])
+    month = int(pieces[1]) if len(pieces) > 1 else None
+    day = int(pieces[2]) if len(pieces) > 2 else None
     if month is not None and not 1 <= month <= 12:
         return None
     if day is not None and month is not None:
-        if not 1 <= day <= calendar.monthrange(year, month)[1]:
+        if not 1 <= day <= days_in(year, month):
             return None
     if year < 1:
         return None
@@ -59,7 +68,7 @@ def latest(text: str) -> date:
         raise ValueError(f"not an ISO date: {text!r}")
     year, month, day = parsed
     month = month or 12
-    return date(year, month, day or calendar.monthrange(year, month)[1])
+    return date(year, month, day or days_in(year, month))
 
 
 def problem(v: Validity) -> str | None:

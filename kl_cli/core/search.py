@@ -214,43 +214,54 @@ def search(source: KnowledgeBase | SearchIndex, args: Sequence[str], lang: Lang)
     A text matches when every term occurs in it; the selected language is tried first.
     Raises LookupFailed (with the closest words of the KB) when nothing matches.
     """
+    return first_hits(source, args, lang, None)[0]
+
+
+def first_hits(
+    source: KnowledgeBase | SearchIndex, args: Sequence[str], lang: Lang, limit: int | None
+) -> tuple[list[Hit], int]:
+    """The first `limit` hits (all if None), best first, and how many there are in all. Only
+    the hits returned get a snippet: finding where a query stands in a text is the costly
+    part of a hit, and `kl search` shows ten of what may be a hundred."""
     index = source if isinstance(source, SearchIndex) else build_index(source)
     terms = terms_of(args)
     queries = [foldings(t) for t in terms]
     first = LANGS.index(lang)
-    texts = index.texts
     matching = set.intersection(*(index.containing(qs) for qs in queries))
-    found: list[tuple[int, int, Hit]] = []
-    groups: set[tuple[str, str, str]] = set()
+    found: list[tuple[int, int, int, Entry]] = []  # rank, entry number, text number, entry
     for n in sorted({k // 2 for k in matching}):
         for j in (first, 1 - first):
             k = 2 * n + j
-            if k not in matching:
-                continue
-            entry = index.entry(n)
-            folded = _Folded(texts[k])
-            spans = [s for s in (folded.span(qs) for qs in queries) if s is not None]
-            snippet, marked = make_snippet(folded.text, _merge(spans))
-            command = entry.command
-            text_lang = LANGS[j]
-            # The language the text was found in, whatever --lang is: the same command in
-            # every language, and it shows that text even where KL_LANG says otherwise.
-            if entry.text.da != entry.text.en:
-                command += f" --lang {text_lang}"
-            found.append((entry.rank, n, Hit(entry, text_lang, command, snippet, marked)))
-            break
+            if k in matching:
+                entry = index.entry(n)
+                found.append((entry.rank, n, k, entry))
+                break
     found.sort(key=lambda t: (t[0], t[1]))
-    hits: list[Hit] = []
-    for _, _, hit in found:
-        group = hit.entry.group
+    chosen: list[tuple[int, Entry]] = []
+    groups: set[tuple[str, str, str]] = set()
+    for _, _, k, entry in found:
+        group = entry.group
         if group is not None:
             if group in groups:
                 continue
             groups.add(group)
-        hits.append(hit)
-    if not hits:
+        chosen.append((k, entry))
+    if not chosen:
         raise no_match(index, terms)
-    return hits
+    shown = chosen if limit is None else chosen[:limit]
+    return [_hit(index.texts[k], LANGS[k % 2], entry, queries) for k, entry in shown], len(chosen)
+
+
+def _hit(text: str, text_lang: Lang, entry: Entry, queries: list[tuple[str, str]]) -> Hit:
+    folded = _Folded(text)
+    spans = [s for s in (folded.span(qs) for qs in queries) if s is not None]
+    snippet, marked = make_snippet(folded.text, _merge(spans))
+    command = entry.command
+    # The language the text was found in, whatever --lang is: the same command in every
+    # language, and it shows that text even where KL_LANG says otherwise.
+    if entry.text.da != entry.text.en:
+        command += f" --lang {text_lang}"
+    return Hit(entry, text_lang, command, snippet, marked)
 
 
 # --- snippets ------------------------------------------------------------------------------------

@@ -78,13 +78,14 @@ def register(app: typer.Typer) -> None:
           kl values 2
           kl values kommunerne --lang en
         """
-        from kl_cli.core.lookup import find_value
         from kl_cli.present.views import values as value_views
 
         kb = load(opts).kb
         if value is None:
             emit(opts, value_views.values(kb, opts.lang, as_of=opts.as_of))
         else:
+            from kl_cli.core.lookup import find_value
+
             emit(opts, value_views.value(kb, opts.lang, find_value(kb, value), as_of=opts.as_of))
 
     @kl_command(app.command, "leadership")

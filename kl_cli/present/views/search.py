@@ -7,7 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from kl_cli.core.models import KnowledgeBase, Lang, Source
-from kl_cli.core.search import RANKS, Hit, SearchIndex, build_index, search
+from kl_cli.core.search import RANKS, Hit, SearchIndex, build_index, first_hits
 from kl_cli.present.doc import Block, Heading, HitRow, Hits
 from kl_cli.present.i18n import hit_kind, label
 from kl_cli.present.refs import source_ref
@@ -61,12 +61,12 @@ def search_view(
     if not isinstance(index, SearchIndex):
         index = build_index(index)
     sources = {s.id: s for s in index.sources}
-    hits = search(index, terms, lang)
+    hits, total = first_hits(index, terms, lang, limit)
     data: SearchData = {
         "query": list(terms),
-        "total": len(hits),
+        "total": total,
         "limit": limit,
-        "hits": [_hit_json(sources, lang, hit) for hit in hits[:limit]],
+        "hits": [_hit_json(sources, lang, hit) for hit in hits],
     }
     return View("search", lang, data, search_doc, as_of=as_of)
 
