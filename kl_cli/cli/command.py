@@ -145,7 +145,7 @@ class Held:
 
         info = self.infos[name]
         if isinstance(info, CommandInfo):
-            make = _MAKE.pop(info.callback, None)
+            make = _MAKE.pop(info.callback, None) if info.callback is not None else None
             if make is not None:  # the first time this command is built in this process
                 info.callback = make()
             return get_command_from_info(

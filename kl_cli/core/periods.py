@@ -10,12 +10,12 @@ time in 2026, and a fact whose period has ended is never shown as current.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
 from kl_cli.core.models import KnowledgeBase, Period, Validity
+
 
 def days_in(year: int, month: int) -> int:
     """The number of days of a month (the calendar module costs a millisecond to import)."""
@@ -31,9 +31,7 @@ def parse_partial(text: str) -> tuple[int, int | None, int | None] | None:
     if len(text) not in (4, 7, 10) or not text.isascii():
         return None
     pieces = text.split("-")
-    if [len(p) for p in pieces] != [4, 2, 2][: len(pieces)] or not all(
-        p.isdigit() for p in pieces
-    ):
+    if [len(p) for p in pieces] != [4, 2, 2][: len(pieces)] or not all(p.isdigit() for p in pieces):
         return None
     year = int(pieces[0])
     month = int(pieces[1]) if len(pieces) > 1 else None
