@@ -421,7 +421,10 @@ def write_entry(data: Data) -> str:
     if header["kb"] == old["kb"]:
         header["kb"] = [start, start + len(kb)]
     header["parts"] = {k: moved(v) for k, v in header.get("parts", {}).items()}
-    header["sources"] = {k: moved(v) for k, v in header.get("sources", {}).items()}
+    header["by_id"] = {
+        name: {k: moved(v) for k, v in spans.items()}
+        for name, spans in header.get("by_id", {}).items()
+    }
     return json.dumps(header, ensure_ascii=True) + "\n" + body[:start] + kb + body[end:]
 
 
@@ -582,16 +585,20 @@ def _duplicate_body(data: Data) -> None:
 
 def _span(where: str, key: str, span: Any) -> Callable[[Data], None]:
     """Set a span of the header: of a part (where "parts") or of a source (where "sources")."""
+    path = ["parts"] if where == "parts" else ["by_id", where]
 
     def mutate(data: Data) -> None:
-        data["header"][where][key] = span(data["header"][where][key], len(data["body"]))
+        spans = data["header"]
+        for step in path:
+            spans = spans[step]
+        spans[key] = span(spans[key], len(data["body"]))
 
     return mutate
 
 
 def _swap_sources(data: Data) -> None:
     """Two sources each stored under the other's id: every text valid, the ids wrong."""
-    sources = data["header"]["sources"]
+    sources = data["header"]["by_id"]["sources"]
     a, b = list(sources)[:2]
     sources[a], sources[b] = sources[b], sources[a]
 
@@ -644,10 +651,17 @@ FORGED_KB = {
     ),
     "sources-under-each-other's-ids": (_swap_sources, ("sources", "--json")),
     "part-span-of-a-source": (
-        lambda data: data["header"]["parts"].update(people=data["header"]["sources"]["seed"]),
+        lambda data: data["header"]["parts"].update(
+            people=data["header"]["by_id"]["sources"]["seed"]
+        ),
         ("people",),
     ),
     "part-missing": (lambda data: data["header"]["parts"].pop("posts"), ("people",)),
+    "municipality-span-cut": (
+        _span("municipalities", "aarhus", lambda s, n: [s[0] + 1, s[1]]),
+        ("municipalities", "aarhus"),
+    ),
+    "municipalities-missing": (lambda data: data["header"]["by_id"].pop("municipalities"), ()),
     "untagged-record": (
         _set("about.mission", {"text": {"da": "x", "en": "y"}, "sources": ["seed"]}),
         ("about",),

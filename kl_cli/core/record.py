@@ -101,12 +101,23 @@ def lazy(record: Record, fields: dict[str, Any]) -> None:
     ns.setdefault("__lazy__", {}).update(fields)
 
 
-def lazy_by_id(record: Record, name: str, entries: dict[str, Callable[[], Any]]) -> None:
+def lazy_by_id(
+    record: Record,
+    name: str,
+    entries: dict[str, Callable[[], Any]],
+    whole: Callable[[], tuple[Any, ...]] | None = None,
+) -> None:
     """Give a tuple field of records with ids as one thunk per entry, in order: `by_id` revives
     only the entries asked for (a command that cites two sources revives two), the field itself
-    all of them."""
+    all of them (with `whole`, in one step: it gives them all, in order)."""
     index = _ById(entries)
-    lazy(record, {name: lambda: tuple(index[key] for key in entries)})
+
+    def every() -> tuple[Any, ...]:
+        if whole is None:
+            return tuple(index[key] for key in entries)
+        return index.hold(whole())
+
+    lazy(record, {name: every})
     object.__getattribute__(record, "__dict__").setdefault("__by_id__", {})[name] = index
 
 
@@ -137,6 +148,11 @@ class _ById(Mapping[str, Any]):
 
     def __len__(self) -> int:
         return len(self._thunks)
+
+    def hold(self, entries: tuple[Any, ...]) -> tuple[Any, ...]:
+        """The entries revived all at once, kept; one already revived by itself stays the one
+        (so an entry is the same object however it was reached)."""
+        return tuple(self._revived.setdefault(entry.id, entry) for entry in entries)
 
 
 def walk(obj: Any, path: str = "") -> Iterator[tuple[str, Record]]:

@@ -23,8 +23,8 @@ from kl_cli.core import models
 from kl_cli.core.record import Record, lazy, lazy_by_id, to_data
 
 TAG = "$"
-FORMAT_VERSION = 3  # 2: the parts below stored apart; 3: the sources too, each on its own
-# Parts of the knowledge base most commands never read (who held which post, the municipalities):
+FORMAT_VERSION = 3  # 2: the parts below stored apart; 3: each record of BY_ID on its own too
+# Parts of the knowledge base most commands never read (who held which post, the committees):
 # stored as JSON texts of their own, revived only when a command asks for them (`loads`).
 PARTS = (
     "people",
@@ -33,11 +33,11 @@ PARTS = (
     "committee_counts",
     "meetings",
     "regions",
-    "municipalities",
 )
-# A part of records with ids stored as one JSON text per record: the sources, which every
-# command cites a few of and only `kl sources`, `kl review` and validation read whole.
-BY_ID = "sources"
+# Parts of records with ids stored as one JSON text per record, revived one by one: the sources,
+# which every command cites a few of, and the municipalities, which a post names one of; only
+# a list of them all (kl sources, kl municipalities, kl review) revives them all.
+BY_ID = ("sources", "municipalities")
 
 
 def _classes() -> dict[str, type[Record]]:
@@ -59,19 +59,26 @@ def dumps(kb: models.KnowledgeBase) -> str:
     body: list[str] = []
     size = 0
 
-    def put(text: str) -> list[int]:
+    def put(text: str, end: str = "\n") -> list[int]:
         nonlocal size
         span = [size, size + len(text)]
-        body.append(text + "\n")
-        size += len(text) + 1
+        body.append(text + end)
+        size += len(text) + len(end)
         return span
+
+    def each(value: list[Any]) -> dict[str, list[int]]:
+        """The records one a line, a comma after all but the last: together, from the first
+        one's start to the last one's end, they are the inside of a JSON array."""
+        last = len(value) - 1
+        return {x["id"]: put(compact(x), "\n" if i == last else ",\n") for i, x in enumerate(value)}
 
     def compact(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
     parts = {name: data.pop(name, []) for name in PARTS}
-    entries = data.get(BY_ID, [])
-    data[BY_ID] = []  # a required field, in place until the entries by id replace it
+    entries = {name: data.get(name, []) for name in BY_ID}
+    for name in BY_ID:
+        data[name] = []  # (sources is a required field) in place until its entries replace it
     header: dict[str, Any] = {
         "format": FORMAT_VERSION,
         "kb": put(json.dumps(data, ensure_ascii=False, indent=1)),
@@ -79,7 +86,7 @@ def dumps(kb: models.KnowledgeBase) -> str:
             name: put("[\n" + ",\n".join(compact(x) for x in value) + "\n]" if value else "[]")
             for name, value in parts.items()
         },
-        BY_ID: {entry["id"]: put(compact(entry)) for entry in entries},
+        "by_id": {name: each(value) for name, value in entries.items()},
     }
     return compact(header) + "\n" + "".join(body)
 
@@ -95,15 +102,22 @@ def loads(text: str) -> models.KnowledgeBase:
     layout = _Layout(text, checked=False)
     revive = _reviver(_classes(), None)
     kb = layout.kb(revive)
+    decode = json.JSONDecoder(object_hook=revive).decode  # one decoder for every section
 
     def thunk(span: Any) -> Callable[[], Any]:
-        return lambda: json.loads(layout.section(span), object_hook=revive)
+        return lambda: decode(layout.section(span))
 
     def part(span: Any) -> Callable[[], tuple[Any, ...]]:
-        return lambda: tuple(json.loads(layout.section(span), object_hook=revive))
+        return lambda: tuple(decode(layout.section(span)))
+
+    def whole(spans: dict[str, list[int]]) -> Callable[[], tuple[Any, ...]]:
+        # one parse of the records side by side (see `each` in dumps), not one per record
+        first, last = (min(s[0] for s in spans.values()), max(s[1] for s in spans.values()))
+        return lambda: tuple(decode("[" + layout.body[first:last] + "]")) if spans else ()
 
     lazy(kb, {name: part(span) for name, span in layout.parts.items()})
-    lazy_by_id(kb, BY_ID, {key: thunk(span) for key, span in layout.by_id.items()})
+    for name, spans in layout.by_id.items():
+        lazy_by_id(kb, name, {key: thunk(span) for key, span in spans.items()}, whole(spans))
     return kb
 
 
@@ -119,13 +133,15 @@ def loads_checked(text: str) -> models.KnowledgeBase:
     values: dict[str, Any] = {
         name: layout.revived(span, revive) for name, span in layout.parts.items()
     }
-    values[BY_ID] = [layout.revived(span, revive) for span in layout.by_id.values()]
+    for name, spans in layout.by_id.items():
+        values[name] = [layout.revived(span, revive) for span in spans.values()]
     for name, value in values.items():
         if not _accepts_part(name)(value):
             raise CompiledError(f"part {name} is not of its type")
         values[name] = tuple(value)
-    if [entry.id for entry in values[BY_ID]] != list(layout.by_id):
-        raise CompiledError(f"{BY_ID} are not stored by their ids")
+    for name, spans in layout.by_id.items():
+        if [entry.id for entry in values[name]] != list(spans):
+            raise CompiledError(f"{name} are not stored by their ids")
     ns = object.__getattribute__(kb, "__dict__")
     ns.update(values)
     if kb.schema_version not in models.SUPPORTED_SCHEMA_VERSIONS:
@@ -188,18 +204,28 @@ class _Layout:
         header = self.revived_text(head, None) if newline else None
         if not isinstance(header, dict) or header.get("format") != FORMAT_VERSION:
             raise CompiledError("not a compiled knowledge base of this version")
-        kb, parts, by_id = header.get("kb"), header.get("parts"), header.get(BY_ID)
+        kb, parts, by_id = header.get("kb"), header.get("parts"), header.get("by_id")
         if (
             not isinstance(kb, list)
             or not isinstance(parts, dict)
             or set(parts) != set(PARTS)
             or not isinstance(by_id, dict)
-            or (checked and not all(map(self.fits, [kb, *parts.values(), *by_id.values()])))
+            or set(by_id) != set(BY_ID)
+            or not all(isinstance(spans, dict) for spans in by_id.values())
+            or (
+                checked
+                and not all(
+                    map(
+                        self.fits,
+                        [kb, *parts.values(), *(x for v in by_id.values() for x in v.values())],
+                    )
+                )
+            )
         ):
             raise CompiledError("the parts of the knowledge base are missing")
         self.kb_span: list[int] = kb
         self.parts: dict[str, list[int]] = parts
-        self.by_id: dict[str, list[int]] = by_id
+        self.by_id: dict[str, dict[str, list[int]]] = by_id
 
     def fits(self, span: Any) -> bool:
         return (

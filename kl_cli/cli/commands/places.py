@@ -54,13 +54,14 @@ def register(app: typer.Typer) -> None:
             emit(opts, people_views.person(kb, opts.lang, who, as_of=opts.as_of))
 
     def show_municipalities(opts: Opts, name: str | None) -> None:
-        from kl_cli.core.lookup import find
         from kl_cli.present.views import municipalities as views
 
         kb = load(opts).kb
         if name is None:
             emit(opts, views.municipalities(kb, opts.lang, as_of=opts.as_of))
         else:
+            from kl_cli.core.lookup import find  # only to find one: a list needs no lookup
+
             found = find(kb, "municipality", name)
             emit(opts, views.municipality(kb, opts.lang, found, as_of=opts.as_of))
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, cast
 from kl_cli.core import holders
 from kl_cli.core.models import KnowledgeBase, Lang, Person, Post
 from kl_cli.core.periods import Dated
+from kl_cli.core.record import by_id
 from kl_cli.present.doc import Block, Field, Fields, Heading, Para, Table
 from kl_cli.present.i18n import label
 from kl_cli.present.refs import Facts, Footnotes, when
@@ -28,7 +29,7 @@ class Names:
         self.bodies = {b.id: b.name.get(lang) for b in kb.bodies}
         self.units = {u.id: u.name.get(lang) for b in kb.bodies for u in b.units}
         self.units.update({c.id: c.name for c in kb.committees})
-        self.municipalities = {m.id: m.name for m in kb.municipalities}
+        self.municipalities = by_id(kb, "municipalities")  # revives only those a post names
 
 
 def post_data(f: Facts, names: Names, post: Post) -> PostData:
@@ -47,7 +48,8 @@ def post_data(f: Facts, names: Names, post: Post) -> PostData:
         out["party"] = post.party
     if post.municipality is not None:
         out["municipality"] = post.municipality
-        out["municipality_name"] = names.municipalities.get(post.municipality, post.municipality)
+        known = names.municipalities.get(post.municipality)
+        out["municipality_name"] = known.name if known is not None else post.municipality
     out["sources"] = f.sources(post.sources)
     f.dated(out, post)
     if post.status is not None:
