@@ -9,16 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any
 
 from kl_cli.core.models import KnowledgeBase, Municipality, Person, Post
 from kl_cli.core.periods import Dated, Periods, as_of, covers, earliest, last_known, latest
+from kl_cli.core.record import Record
 
 ROLES = ("formand", "naestformand", "medlem")
 CHAIRS = ("formand", "naestformand")
 
 
-class Answer(NamedTuple):
+class Answer(Record):
     """Entries that hold on the day; if none, the latest known before it; forecasts apart."""
 
     current: list[Dated]
@@ -79,7 +80,7 @@ def person_posts(kb: KnowledgeBase, person: Person) -> list[Post]:
 # --- municipalities -----------------------------------------------------------------------
 
 
-class Place(NamedTuple):
+class Place(Record):
     """A municipality on a day: its region, the KKR of that region (None where the sources do
     not say), its council size and its latest population figure on or before the day."""
 

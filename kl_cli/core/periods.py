@@ -12,9 +12,10 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
-from typing import Any, NamedTuple
+from typing import Any
 
 from kl_cli.core.models import KnowledgeBase, Period, Validity
+from kl_cli.core.record import Record
 
 
 def days_in(year: int, month: int) -> int:
@@ -80,7 +81,7 @@ def problem(v: Validity) -> str | None:
     return None
 
 
-class Span(NamedTuple):
+class Span(Record):
     """A resolved validity: where it came from (an electoral period's id, if any)."""
 
     start: str | None
@@ -150,7 +151,7 @@ def periods(kb: KnowledgeBase) -> Periods:
     return Periods(kb.periods)
 
 
-class Dated(NamedTuple):
+class Dated(Record):
     """An entry with its resolved validity and whether it is current on the day asked."""
 
     entry: Any

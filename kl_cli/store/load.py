@@ -5,7 +5,7 @@ Raises typed errors (kl_cli/errors.py), never prints."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from kl_cli import __version__
 from kl_cli.core.models import KnowledgeBase
@@ -134,7 +134,7 @@ def load_search_index(
     return index, data
 
 
-class FileProblem(NamedTuple):
+class FileProblem(Record):
     """One problem `kl validate` reports: the file it is in, where (1-based; None when the
     problem has no place, such as a file over the size limit), the key path (None when the
     file could not be decoded or parsed, so no key is involved; "" is the top level) and the
