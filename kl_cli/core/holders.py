@@ -12,7 +12,16 @@ from datetime import date
 from typing import Any
 
 from kl_cli.core.models import KnowledgeBase, Municipality, Person, Post
-from kl_cli.core.periods import Dated, Periods, as_of, covers, earliest, last_known, latest
+from kl_cli.core.periods import (
+    Dated,
+    Periods,
+    as_of,
+    covers,
+    earliest,
+    field_of,
+    last_known,
+    latest,
+)
 from kl_cli.core.record import Record
 
 ROLES = ("formand", "naestformand", "medlem")
@@ -33,14 +42,16 @@ class Answer(Record):
 
 def answer(entries: Iterable[Any], ps: Periods, day: date) -> Answer:
     entries = list(entries)
-    facts = [e for e in entries if getattr(e, "status", None) != "forecast"]
-    guesses = [e for e in entries if getattr(e, "status", None) == "forecast"]
+    facts: list[Any] = []
+    guesses: list[Any] = []
+    for e in entries:
+        (guesses if field_of(e)("status") == "forecast" else facts).append(e)
     dated = as_of(facts, ps, day)
     current = [d for d in dated if d.current]
     return Answer(
         current,
         [] if current else last_known(dated, day),
-        [d for d in as_of(guesses, ps, day) if d.current],  # a forecast for the day asked
+        [d for d in as_of(guesses, ps, day) if d.current] if guesses else [],  # for the day
     )
 
 

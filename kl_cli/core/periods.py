@@ -10,7 +10,7 @@ time in 2026, and a fact whose period has ended is never shown as current.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -81,6 +81,18 @@ def problem(v: Validity) -> str | None:
     return None
 
 
+def field_of(entry: Any) -> Callable[[str], Any]:
+    """A getter of an entry's fields, None for one it does not have. Asked of thousands of
+    entries a run (a municipality's regions, councils), most of which lack some of them: a
+    record's own fields are read from its instance dict, with no AttributeError raised and
+    caught for each one missing."""
+    if isinstance(entry, Record):
+        held = object.__getattribute__(entry, "__dict__")
+        if "__lazy__" not in held:  # every field in the instance (see record.lazy)
+            return held.get  # type: ignore[no-any-return]
+    return lambda name: getattr(entry, name, None)
+
+
 class Span(Record):
     """A resolved validity: where it came from (an electoral period's id, if any)."""
 
@@ -126,8 +138,8 @@ class Periods:
 
     def span(self, entry: Any) -> Span | None:
         """The validity of an entry with `valid` and/or `period` (valid wins), or None."""
-        valid = getattr(entry, "valid", None)
-        pid = getattr(entry, "period", None)
+        held = field_of(entry)
+        valid, pid = held("valid"), held("period")
         if valid is not None:
             return Span(valid.start, valid.end, pid)
         if pid is not None:
