@@ -24,13 +24,18 @@ def _interrupted(signum: int, frame: object) -> None:
 # it and then calls main(), and an interrupt between the two would be a traceback.
 _signal.signal(_signal.SIGINT, _interrupted)
 
-import os  # noqa: E402 - after the handler, on purpose
+import gc  # noqa: E402 - after the handler, on purpose
+import os  # noqa: E402
 import signal  # noqa: E402
 
 
 def main() -> None:
     """Run kl; never returns (kl_cli.cli.app.main ends the process)."""
     signal.signal(signal.SIGINT, _interrupted)
+    # No cyclic garbage collection in this short-lived process (see kl_cli.cli.app.main), from
+    # before the imports: importing Typer, Rich and kl makes enough objects to set off full
+    # collections that cost some ms, and nothing they make is garbage.
+    gc.disable()
     from kl_cli.cli.app import main as run
 
     try:

@@ -117,3 +117,26 @@ def test_a_search_makes_snippets_only_for_the_hits_it_shows(
     data = json.loads(result.stdout)
     assert data["total"] > 10 and len(data["hits"]) == 3
     assert len(made) == 3
+
+
+def test_the_garbage_collector_is_off_before_typer_is_imported() -> None:
+    """Importing Typer, Rich and kl sets off full collections that find nothing to free; the
+    entry point turns collection off before it imports any of them."""
+    import subprocess
+    import sys
+
+    child = (
+        "import gc, sys, types\n"
+        "import kl_cli.__main__ as entry\n"
+        "fake = types.ModuleType('kl_cli.cli.app')\n"
+        "def main():\n"
+        "    print(gc.isenabled(), 'typer' in sys.modules)\n"
+        "fake.main = main\n"
+        "sys.modules['kl_cli.cli.app'] = fake\n"
+        "entry.main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", child], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == "False False\n"
