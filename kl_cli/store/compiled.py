@@ -51,7 +51,8 @@ def _classes() -> dict[str, type[Record]]:
 def dumps(kb: models.KnowledgeBase) -> str:
     """The compiled text of a validated knowledge base: a header line (JSON) that says where in
     the rest each section stands, then the sections, each a JSON text of its own: the knowledge
-    base without its PARTS and sources, each part (one record a line), each source (a line).
+    base without its PARTS and BY_ID, each part (one record a line), each record of BY_ID (a
+    line).
 
     Reading a section costs only its own length: json would otherwise scan every part, stored
     as strings inside one document, on every run (some 2 ms of 410 KB)."""
@@ -59,18 +60,12 @@ def dumps(kb: models.KnowledgeBase) -> str:
     body: list[str] = []
     size = 0
 
-    def put(text: str, end: str = "\n") -> list[int]:
+    def put(text: str) -> list[int]:
         nonlocal size
         span = [size, size + len(text)]
-        body.append(text + end)
-        size += len(text) + len(end)
+        body.append(text + "\n")
+        size += len(text) + 1
         return span
-
-    def each(value: list[Any]) -> dict[str, list[int]]:
-        """The records one a line, a comma after all but the last: together, from the first
-        one's start to the last one's end, they are the inside of a JSON array."""
-        last = len(value) - 1
-        return {x["id"]: put(compact(x), "\n" if i == last else ",\n") for i, x in enumerate(value)}
 
     def compact(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
@@ -86,7 +81,9 @@ def dumps(kb: models.KnowledgeBase) -> str:
             name: put("[\n" + ",\n".join(compact(x) for x in value) + "\n]" if value else "[]")
             for name, value in parts.items()
         },
-        "by_id": {name: each(value) for name, value in entries.items()},
+        "by_id": {
+            name: {x["id"]: put(compact(x)) for x in value} for name, value in entries.items()
+        },
     }
     return compact(header) + "\n" + "".join(body)
 
@@ -96,24 +93,20 @@ class CompiledError(ValueError):
 
 
 def loads(text: str) -> models.KnowledgeBase:
-    """Revive a compiled knowledge base; raise CompiledError if it is not one. Its PARTS and
-    sources are revived on first use, a source at a time (a stored part that does not revive is
+    """Revive a compiled knowledge base; raise CompiledError if it is not one. Its PARTS are
+    revived on first use, and BY_ID's a record at a time (a stored part that does not revive is
     then an internal error: this is for the bundled file, which the tests check)."""
-    layout = _Layout(text, checked=False)
-    revive = _fast_reviver(_classes())
-    kb = layout.kb(revive)
-    decode = json.JSONDecoder(object_hook=revive).decode  # one decoder for every section
+    layout = _Layout(text, _fast_reviver(_classes()), checked=False)
+    kb = layout.kb()
 
     def thunk(span: Any) -> Callable[[], Any]:
-        return lambda: decode(layout.section(span))
+        return lambda: layout.revived(span)
 
     def part(span: Any) -> Callable[[], tuple[Any, ...]]:
-        return lambda: tuple(decode(layout.section(span)))
+        return lambda: tuple(layout.revived(span))
 
     def whole(spans: dict[str, list[int]]) -> Callable[[], tuple[Any, ...]]:
-        # one parse of the records side by side (see `each` in dumps), not one per record
-        first, last = (min(s[0] for s in spans.values()), max(s[1] for s in spans.values()))
-        return lambda: tuple(decode("[" + layout.body[first:last] + "]")) if spans else ()
+        return lambda: tuple(layout.each(spans))
 
     lazy(kb, {name: part(span) for name, span in layout.parts.items()})
     for name, spans in layout.by_id.items():
@@ -127,14 +120,11 @@ def loads_checked(text: str) -> models.KnowledgeBase:
     if lone_surrogate(text):
         raise CompiledError("a text holds a lone surrogate")
     checks = _field_checks()
-    layout = _Layout(text, checked=True)
-    revive = _reviver(_classes(), checks)
-    kb = layout.kb(revive)
-    values: dict[str, Any] = {
-        name: layout.revived(span, revive) for name, span in layout.parts.items()
-    }
+    layout = _Layout(text, _reviver(_classes(), checks), checked=True)
+    kb = layout.kb()
+    values: dict[str, Any] = {name: layout.revived(span) for name, span in layout.parts.items()}
     for name, spans in layout.by_id.items():
-        values[name] = layout.side_by_side(spans, revive)
+        values[name] = layout.each(spans)
     for name, value in values.items():
         if not _accepts_part(name)(value):
             raise CompiledError(f"part {name} is not of its type")
@@ -222,13 +212,18 @@ def _fast_reviver(classes: dict[str, type[Record]]) -> Callable[[dict[str, Any]]
 
 
 class _Layout:
-    """Where a compiled text's sections stand, from its header line; if `checked`, every span
-    checked to lie in the text (a cached text may have been tampered with; a span of the
-    bundled text that does not fit slices text that is not JSON, still a CompiledError)."""
+    """Where a compiled text's sections stand, from its header line, and each section revived
+    where it stands: one decoder reads a span in place (json's raw_decode from its start) and
+    the span must end where the value does. Nothing is sliced or copied, so a big cached
+    knowledge base is held once; if `checked`, every span is first checked to be a pair of
+    whole numbers inside the text (a cached text may have been tampered with)."""
 
-    def __init__(self, text: str, *, checked: bool):
-        head, newline, self.body = text.partition("\n")
-        header = self.revived_text(head, None) if newline else None
+    def __init__(self, text: str, revive: Callable[[dict[str, Any]], Any], *, checked: bool):
+        self.text = text
+        newline = text.find("\n")
+        self.start = newline + 1  # where the sections begin: spans count from here
+        self.decode = json.JSONDecoder(object_hook=revive).raw_decode
+        header = _plain(text[:newline]) if newline >= 0 else None
         if not isinstance(header, dict) or header.get("format") != FORMAT_VERSION:
             raise CompiledError("not a compiled knowledge base of this version")
         kb, parts, by_id = header.get("kb"), header.get("parts"), header.get("by_id")
@@ -258,46 +253,42 @@ class _Layout:
         return (
             type(span) is list
             and len(span) == 2
-            and all(type(x) is int for x in span)
-            and 0 <= span[0] <= span[1] <= len(self.body)
+            and type(span[0]) is int
+            and type(span[1]) is int
+            and 0 <= span[0] < span[1] <= len(self.text) - self.start
         )
 
-    def section(self, span: list[int]) -> str:
-        return self.body[span[0] : span[1]]
-
-    def revived(self, span: list[int], revive: Callable[[dict[str, Any]], Any] | None) -> Any:
-        return self.revived_text(self.section(span), revive)
-
-    @staticmethod
-    def revived_text(text: str, revive: Callable[[dict[str, Any]], Any] | None) -> Any:
+    def revived(self, span: list[int]) -> Any:
+        """The value the span holds, revived; a CompiledError unless it is exactly one."""
+        start, end = self.start + span[0], self.start + span[1]
         try:
-            return json.loads(text, object_hook=revive)
+            value, stop = self.decode(self.text, start)
         except RecursionError as e:
             raise CompiledError("nested too deeply") from e
         except json.JSONDecodeError as e:
             raise CompiledError(f"not JSON: {e}") from e
+        if stop != end:
+            raise CompiledError("a section is not one JSON value")
+        return value
 
-    def side_by_side(
-        self, spans: dict[str, list[int]], revive: Callable[[dict[str, Any]], Any]
-    ) -> Any:
-        """The records of a part stored by id, revived in one parse: they must stand side by
-        side as dumps writes them (each followed by ",\\n" but the last), so that the one parse
-        reads exactly the texts the spans name (72,000 sources parsed one by one took a
-        third of a second longer)."""
-        items = list(spans.values())
-        for a, b in zip(items, items[1:], strict=False):
-            if b[0] != a[1] + 2 or self.body[a[1] : b[0]] != ",\n":
-                raise CompiledError("records stored by id are not side by side")
-        if not items:
-            return []
-        return self.revived_text("[" + self.body[items[0][0] : items[-1][1]] + "]", revive)
+    def each(self, spans: dict[str, list[int]]) -> list[Any]:
+        """Every record of a part stored by id, in order, each checked where it stands."""
+        return [self.revived(span) for span in spans.values()]
 
-    def kb(self, revive: Callable[[dict[str, Any]], Any]) -> models.KnowledgeBase:
-        """The knowledge base without its PARTS and sources."""
-        kb = self.revived(self.kb_span, revive)
+    def kb(self) -> models.KnowledgeBase:
+        """The knowledge base without its PARTS and the parts stored by id."""
+        kb = self.revived(self.kb_span)
         if not isinstance(kb, models.KnowledgeBase):
             raise CompiledError("no knowledge base inside")
         return kb
+
+
+def _plain(text: str) -> Any:
+    """The header line as JSON."""
+    try:
+        return json.loads(text)
+    except (RecursionError, json.JSONDecodeError) as e:
+        raise CompiledError(f"not a compiled header: {e}") from e
 
 
 def _accepts_part(name: str) -> Check:
