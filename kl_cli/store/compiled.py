@@ -144,8 +144,10 @@ def loads_checked(text: str) -> models.KnowledgeBase:
 
 
 def _reviver(
-    classes: dict[str, type[Record]], checks: dict[str, dict[str, Check]] | None
+    classes: dict[str, type[Record]], checks: dict[str, dict[str, Check]]
 ) -> Callable[[dict[str, Any]], Any]:
+    """The reviver of a cached knowledge base: every record's fields checked against their
+    types as it is made (the bundled one has its own, `_fast_reviver`)."""
     # per class: the class, its field names as a set, how many there are
     known = {
         tag: (cls, frozenset(cls.__fields__), len(cls.__fields__)) for tag, cls in classes.items()
@@ -160,11 +162,10 @@ def _reviver(
         cls, names, count = known[tag]
         if not d.keys() <= names:
             raise CompiledError(f"unexpected fields for {tag}")
-        if checks is not None:
-            accepts = checks[tag]
-            for key, value in d.items():
-                if not accepts[key](value):
-                    raise CompiledError(f"{tag}.{key} is not of its type")
+        accepts = checks[tag]
+        for key, value in d.items():
+            if not accepts[key](value):
+                raise CompiledError(f"{tag}.{key} is not of its type")
         obj = object.__new__(cls)
         ns = obj.__dict__
         ns.update(cls.__defaults__)
@@ -173,7 +174,7 @@ def _reviver(
         if len(ns) != count:  # ns holds only field names: d's are checked above
             missing = [f for f in cls.__fields__ if f not in ns]
             raise CompiledError(f"{tag} lacks {', '.join(missing)}")
-        if checks is not None and cls is models.Validity:
+        if cls is models.Validity:
             from kl_cli.core.periods import problem
 
             message = problem(obj)  # type: ignore[arg-type]  # cls is Validity
