@@ -407,9 +407,10 @@ def write_entry(data: Data) -> str:
     """The entry with its (changed) kb section in place, every later span moved to match; a
     test's own changes to the header's spans stand (ASCII escapes, so a lone surrogate is
     written as a text can hold it)."""
-    header, body = data["header"], data["body"]
+    header = data["header"]
+    body: str = data["body"]
     old = json.loads(json.dumps(header))
-    start, end = old["kb"] if "kb_span" not in data else data["kb_span"]
+    start, end = old["kb"]
     kb = json.dumps(data["kb"], ensure_ascii=True)
     shift = len(kb) - (end - start)
 

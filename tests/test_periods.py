@@ -150,7 +150,9 @@ def test_partial_dates_are_read_as_the_iso_pattern_says(text: str) -> None:
     m = re.fullmatch(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?", text)
     expected = None
     if m:
-        year, month, day = int(m[1]), m[2] and int(m[2]), m[3] and int(m[3])
+        year = int(m[1])
+        month = int(m[2]) if m[2] else None
+        day = int(m[3]) if m[3] else None
         ok = year >= 1 and (month is None or 1 <= month <= 12)
         if ok and day is not None and month is not None:
             ok = 1 <= day <= calendar.monthrange(year, month)[1]
